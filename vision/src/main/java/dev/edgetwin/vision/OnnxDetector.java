@@ -1,0 +1,298 @@
+package dev.edgetwin.vision;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.tinylog.Logger;
+
+/**
+ * A YOLOv8-layout object detector running in ONNX Runtime: letterbox, inference, decoding and NMS.
+ * It owns its session and its input and output tensors; both tensors wrap direct buffers allocated
+ * once, so a frame costs no tensor allocation.
+ *
+ * <p>Not thread-safe: call {@link #detect} from one inference thread. {@link #close()} may be
+ * called twice; {@link #detect} after close throws {@link IllegalStateException}.
+ */
+public final class OnnxDetector implements AutoCloseable {
+
+    /**
+     * Decoding settings.
+     *
+     * @param confidenceThreshold minimum class score kept, in (0, 1]
+     * @param iouThreshold boxes of one class overlapping more than this are suppressed
+     * @param maxDetections most detections returned per frame
+     * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime decide
+     */
+    public record Options(
+            float confidenceThreshold, float iouThreshold, int maxDetections, int intraOpThreads) {
+        public Options {
+            if (!(confidenceThreshold > 0 && confidenceThreshold <= 1)) {
+                throw new IllegalArgumentException(
+                        "confidenceThreshold must be in (0, 1], got " + confidenceThreshold);
+            }
+            if (!(iouThreshold > 0 && iouThreshold <= 1)) {
+                throw new IllegalArgumentException(
+                        "iouThreshold must be in (0, 1], got " + iouThreshold);
+            }
+            if (maxDetections <= 0) {
+                throw new IllegalArgumentException(
+                        "maxDetections must be positive, got " + maxDetections);
+            }
+            if (intraOpThreads < 0) {
+                throw new IllegalArgumentException(
+                        "intraOpThreads must be >= 0, got " + intraOpThreads);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(0.5f, 0.5f, 100, 0);
+        }
+    }
+
+    private final Path modelPath;
+    private final OrtSession session;
+    private final String inputName;
+    private final String outputName;
+    private final List<String> classNames;
+    private final Map<String, String> metadata;
+    private final LetterboxPreprocessor preprocessor;
+    private final OnnxTensor inputTensor;
+    private final FloatBuffer outputBuffer;
+    private final OnnxTensor outputTensor;
+    private final YoloV8Decoder decoder;
+    private boolean closed;
+
+    private OnnxDetector(
+            Path modelPath,
+            OrtSession session,
+            String inputName,
+            String outputName,
+            List<String> classNames,
+            Map<String, String> metadata,
+            LetterboxPreprocessor preprocessor,
+            OnnxTensor inputTensor,
+            FloatBuffer outputBuffer,
+            OnnxTensor outputTensor,
+            YoloV8Decoder decoder) {
+        this.modelPath = modelPath;
+        this.session = session;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.classNames = classNames;
+        this.metadata = metadata;
+        this.preprocessor = preprocessor;
+        this.inputTensor = inputTensor;
+        this.outputBuffer = outputBuffer;
+        this.outputTensor = outputTensor;
+        this.decoder = decoder;
+    }
+
+    /** Loads a detector on ONNX Runtime's CPU execution provider. */
+    public static OnnxDetector open(Path modelPath, Options options) throws DetectorException {
+        if (!Files.isRegularFile(modelPath) || !Files.isReadable(modelPath)) {
+            throw new DetectorException(
+                    DetectorException.Code.MODEL_NOT_FOUND,
+                    "no readable model file at " + modelPath.toAbsolutePath());
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            session = env.createSession(modelPath.toString(), sessionOptions);
+        } catch (OrtException e) {
+            throw new DetectorException(
+                    DetectorException.Code.MODEL_INVALID,
+                    "ONNX Runtime could not load " + modelPath + ": " + e.getMessage(),
+                    e);
+        }
+        try {
+            return bind(modelPath, session, options, env);
+        } catch (DetectorException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OnnxDetector bind(
+            Path modelPath, OrtSession session, Options options, OrtEnvironment env)
+            throws DetectorException {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            if (inputs.size() != 1 || outputs.isEmpty()) {
+                throw layout(
+                        modelPath,
+                        "expected one image input and a detection output, found inputs "
+                                + inputs.keySet()
+                                + " and outputs "
+                                + outputs.keySet());
+            }
+            String inputName = inputs.keySet().iterator().next();
+            long[] inShape = tensorShape(modelPath, "input " + inputName, inputs.get(inputName));
+            if (inShape.length != 4 || inShape[1] != 3 || inShape[2] <= 0 || inShape[3] <= 0) {
+                throw layout(
+                        modelPath,
+                        "expected input "
+                                + inputName
+                                + " of shape [1, 3, H, W] with fixed H and W, found "
+                                + Arrays.toString(inShape));
+            }
+            String outputName = outputs.keySet().iterator().next();
+            long[] outShape =
+                    tensorShape(modelPath, "output " + outputName, outputs.get(outputName));
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            List<String> names;
+            try {
+                String literal = metadata.get("names");
+                if (literal == null) {
+                    throw new IllegalArgumentException("the model has no 'names' metadata entry");
+                }
+                names = UltralyticsMetadata.parseNames(literal);
+            } catch (IllegalArgumentException e) {
+                throw layout(modelPath, e.getMessage());
+            }
+            if (outShape.length != 3 || outShape[1] != 4 + names.size() || outShape[2] <= 0) {
+                throw layout(
+                        modelPath,
+                        "expected a YOLOv8 output [1, 4 + "
+                                + names.size()
+                                + " classes, N], found "
+                                + outputName
+                                + " "
+                                + Arrays.toString(outShape));
+            }
+            int anchors = (int) outShape[2];
+            LetterboxPreprocessor preprocessor =
+                    new LetterboxPreprocessor((int) inShape[3], (int) inShape[2]);
+            OnnxTensor inputTensor =
+                    OnnxTensor.createTensor(
+                            env, preprocessor.inputBuffer(), preprocessor.inputShape());
+            FloatBuffer outputBuffer =
+                    ByteBuffer.allocateDirect((4 + names.size()) * anchors * Float.BYTES)
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+            OnnxTensor outputTensor;
+            try {
+                outputTensor = OnnxTensor.createTensor(env, outputBuffer, outShape);
+            } catch (OrtException e) {
+                inputTensor.close();
+                throw e;
+            }
+            YoloV8Decoder decoder =
+                    new YoloV8Decoder(
+                            names,
+                            anchors,
+                            options.confidenceThreshold(),
+                            options.iouThreshold(),
+                            options.maxDetections());
+            Logger.info(
+                    "Detector {} loaded: input {} {}, output {} {}, classes {}",
+                    modelPath.getFileName(),
+                    inputName,
+                    Arrays.toString(inShape),
+                    outputName,
+                    Arrays.toString(outShape),
+                    names);
+            return new OnnxDetector(
+                    modelPath,
+                    session,
+                    inputName,
+                    outputName,
+                    names,
+                    Map.copyOf(metadata),
+                    preprocessor,
+                    inputTensor,
+                    outputBuffer,
+                    outputTensor,
+                    decoder);
+        } catch (OrtException e) {
+            throw new DetectorException(
+                    DetectorException.Code.MODEL_INVALID,
+                    "could not inspect " + modelPath + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static long[] tensorShape(Path modelPath, String what, NodeInfo info)
+            throws DetectorException {
+        if (!(info.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+            throw layout(modelPath, what + " must be a float32 tensor, found " + info.getInfo());
+        }
+        return tensor.getShape();
+    }
+
+    private static DetectorException layout(Path modelPath, String message) {
+        return new DetectorException(
+                DetectorException.Code.UNSUPPORTED_LAYOUT,
+                modelPath.getFileName() + ": " + message);
+    }
+
+    /** Detects objects in one frame; boxes are in the frame's pixels. */
+    public List<Detection> detect(Frame frame) throws DetectorException {
+        if (closed) {
+            throw new IllegalStateException("detector " + modelPath.getFileName() + " is closed");
+        }
+        LetterboxTransform transform = preprocessor.prepare(frame);
+        try (OrtSession.Result ignored =
+                session.run(Map.of(inputName, inputTensor), Map.of(outputName, outputTensor))) {
+            return decoder.decode(outputBuffer, transform);
+        } catch (OrtException e) {
+            throw new DetectorException(
+                    DetectorException.Code.INFERENCE_FAILED,
+                    "inference failed on " + frame + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The model's custom metadata (Ultralytics keys, provenance). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    public Path modelPath() {
+        return modelPath;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inputTensor.close();
+        outputTensor.close();
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            Logger.warn(e, "Closing the ONNX Runtime session failed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxDetector[" + modelPath.getFileName() + ", classes=" + classNames.size() + "]";
+    }
+}
