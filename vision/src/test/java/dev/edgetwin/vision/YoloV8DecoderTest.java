@@ -79,7 +79,7 @@ class YoloV8DecoderTest {
                         .decode(FloatBuffer.wrap(data), IDENTITY);
         assertEquals(3, d.size());
         assertEquals(
-                0.85f,
+                0.75f,
                 d.stream().min(Comparator.comparing(Detection::confidence)).get().confidence(),
                 1e-6);
     }
