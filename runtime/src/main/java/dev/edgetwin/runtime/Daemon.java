@@ -1,0 +1,366 @@
+package dev.edgetwin.runtime;
+
+import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.mqtt.TwinPublisher;
+import dev.edgetwin.runtime.twin.ObservedObject;
+import dev.edgetwin.runtime.twin.TwinState;
+import dev.edgetwin.sim.ObjectClass;
+import dev.edgetwin.vision.Detection;
+import dev.edgetwin.vision.DetectorException;
+import dev.edgetwin.vision.FloorLocator;
+import dev.edgetwin.vision.FloorObservation;
+import dev.edgetwin.vision.OnnxDetector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.tinylog.Logger;
+
+/**
+ * The robot's daemon: frames from the feed go through the detector onto the floor and into the
+ * twin, which is published over MQTT.
+ *
+ * <p>Threads: "capture" calls {@link FrameFeed#next()} and hands frames over through a latest-wins
+ * slot (a slow detector drops frames, counted, and never blocks capture); "inference" runs the
+ * detector and builds twin states; the publisher's own thread talks to the broker. The daemon owns
+ * the feed, the detector, the publisher and the embedded broker, and closes them all; {@link
+ * #close()} may be called twice.
+ */
+public final class Daemon implements AutoCloseable {
+    private final DaemonConfig config;
+    private final FrameFeed feed;
+    private final OnnxDetector detector;
+    private final FloorLocator locator;
+    private final TwinPublisher publisher;
+    private final EmbeddedBroker broker;
+    private final TwinState.ModelInfo modelInfo;
+    private final Consumer<TwinState> stateListener;
+
+    private final LatestSlot<CapturedFrame> frames = new LatestSlot<>();
+    private final AtomicLong captured = new AtomicLong();
+    private final AtomicLong processed = new AtomicLong();
+    private final Thread captureThread;
+    private final Thread inferenceThread;
+    private volatile boolean running = true;
+    private boolean closed;
+
+    private Daemon(
+            DaemonConfig config,
+            FrameFeed feed,
+            OnnxDetector detector,
+            FloorLocator locator,
+            TwinPublisher publisher,
+            EmbeddedBroker broker,
+            TwinState.ModelInfo modelInfo,
+            Consumer<TwinState> stateListener) {
+        this.config = config;
+        this.feed = feed;
+        this.detector = detector;
+        this.locator = locator;
+        this.publisher = publisher;
+        this.broker = broker;
+        this.modelInfo = modelInfo;
+        this.stateListener = stateListener;
+        this.captureThread = new Thread(this::captureLoop, "capture");
+        this.inferenceThread = new Thread(this::inferenceLoop, "inference");
+    }
+
+    /** Starts the daemon on the simulated factory camera. */
+    public static Daemon start(DaemonConfig config) throws DaemonException {
+        return start(config, SimulatedFeed.demo(config.seed(), config.cameraFps()), s -> {});
+    }
+
+    /**
+     * Starts the daemon on {@code feed}, which it then owns (closed on failure too).
+     *
+     * @param stateListener sees every twin state as it is built, on the inference thread; must be
+     *     quick
+     */
+    public static Daemon start(
+            DaemonConfig config, FrameFeed feed, Consumer<TwinState> stateListener)
+            throws DaemonException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(feed);
+        try {
+            Path model = resolveModel(config);
+            OnnxDetector detector;
+            try {
+                detector =
+                        OnnxDetector.open(
+                                model,
+                                new OnnxDetector.Options(
+                                        config.confidenceThreshold(), 0.5f, 100, 0));
+            } catch (DetectorException e) {
+                throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
+            }
+            opened.add(detector);
+            TwinState.ModelInfo modelInfo =
+                    new TwinState.ModelInfo(
+                            model.getFileName().toString(),
+                            sha256(model),
+                            detector.metadata().getOrDefault("version", ""));
+            EmbeddedBroker broker = null;
+            if (config.embeddedBroker()) {
+                try {
+                    broker = EmbeddedBroker.start(config.mqttHost(), config.mqttPort());
+                } catch (EmbeddedBroker.PortInUseException e) {
+                    throw new DaemonException(
+                            DaemonException.Code.BROKER_PORT_IN_USE, e.getMessage(), e);
+                } catch (IOException e) {
+                    throw new DaemonException(
+                            DaemonException.Code.BROKER_FAILED, e.getMessage(), e);
+                }
+                opened.add(broker);
+            }
+            TwinPublisher publisher;
+            try {
+                publisher =
+                        new TwinPublisher(
+                                config.mqttUri(), config.topics(), config.publishRateHz());
+            } catch (MqttException | IllegalArgumentException e) {
+                throw new DaemonException(
+                        DaemonException.Code.MQTT_FAILED,
+                        "cannot publish to " + config.mqttUri() + ": " + e.getMessage(),
+                        e);
+            }
+            opened.add(publisher);
+            FloorLocator locator = new FloorLocator(feed.cameraModel(), footprintRadii());
+            Daemon daemon =
+                    new Daemon(
+                            config,
+                            feed,
+                            detector,
+                            locator,
+                            publisher,
+                            broker,
+                            modelInfo,
+                            stateListener);
+            daemon.captureThread.start();
+            daemon.inferenceThread.start();
+            Logger.info(
+                    "Daemon started: {} -> {} -> {}",
+                    feed.describe(),
+                    model.getFileName(),
+                    config.mqttUri());
+            return daemon;
+        } catch (DaemonException | RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Path resolveModel(DaemonConfig config) throws DaemonException {
+        if (config.modelPath() != null) {
+            return config.modelPath();
+        }
+        try {
+            return ModelCache.ensureReferenceDetector(config.modelCacheDir());
+        } catch (IOException | RuntimeException e) {
+            throw new DaemonException(
+                    DaemonException.Code.MODEL_FAILED,
+                    "could not generate the reference detector in "
+                            + config.modelCacheDir()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static Map<String, Double> footprintRadii() {
+        Map<String, Double> radii = new java.util.HashMap<>();
+        for (ObjectClass c : ObjectClass.values()) {
+            radii.put(c.label(), c.footprintRadius());
+        }
+        return radii;
+    }
+
+    private static String sha256(Path file) throws DaemonException {
+        try (InputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new DaemonException(
+                    DaemonException.Code.MODEL_FAILED,
+                    "cannot read " + file + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void captureLoop() {
+        boolean failing = false;
+        while (running) {
+            try {
+                CapturedFrame frame = feed.next();
+                captured.incrementAndGet();
+                frames.put(frame);
+                if (failing) {
+                    Logger.info("Camera {} delivers frames again", feed.cameraId());
+                    failing = false;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    Logger.error(e, "Camera {} failed; retrying", feed.cameraId());
+                    failing = true;
+                }
+                if (!pause(1000)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void inferenceLoop() {
+        long seq = 0;
+        boolean failing = false;
+        while (running) {
+            CapturedFrame captured;
+            try {
+                captured = frames.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (captured == null) {
+                continue;
+            }
+            try {
+                long t0 = System.nanoTime();
+                List<Detection> detections = detector.detect(captured.frame());
+                double inferenceMillis = (System.nanoTime() - t0) / 1e6;
+                List<FloorObservation> placed = locator.locateAll(detections, captured.robotPose());
+                processed.incrementAndGet();
+                TwinState state =
+                        new TwinState(
+                                config.site(),
+                                config.robotId(),
+                                ++seq,
+                                captured.frame().captureTimeNanos(),
+                                captured.frame().cameraId(),
+                                captured.robotPose(),
+                                toObjects(placed),
+                                modelInfo,
+                                new TwinState.Health(
+                                        this.captured.get(),
+                                        frames.dropped(),
+                                        processed.get(),
+                                        inferenceMillis));
+                stateListener.accept(state);
+                publisher.offer(state);
+                if (failing) {
+                    Logger.info("Detector runs again");
+                    failing = false;
+                }
+            } catch (DetectorException | RuntimeException e) {
+                if (!failing) {
+                    Logger.error(
+                            e,
+                            "Detector failed on {}; skipping frames until it recovers",
+                            captured.frame());
+                    failing = true;
+                }
+            }
+        }
+    }
+
+    private static List<ObservedObject> toObjects(List<FloorObservation> placed) {
+        List<ObservedObject> objects = new ArrayList<>(placed.size());
+        for (FloorObservation o : placed) {
+            Detection d = o.detection();
+            objects.add(
+                    new ObservedObject(
+                            d.label(),
+                            d.confidence(),
+                            o.x(),
+                            o.y(),
+                            o.range(),
+                            d.x1(),
+                            d.y1(),
+                            d.x2(),
+                            d.y2()));
+        }
+        return objects;
+    }
+
+    private boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    public long framesCaptured() {
+        return captured.get();
+    }
+
+    public long framesProcessed() {
+        return processed.get();
+    }
+
+    public long framesDropped() {
+        return frames.dropped();
+    }
+
+    public long statesPublished() {
+        return publisher.published();
+    }
+
+    /** Stops the threads, then closes the publisher (status "offline"), broker, detector, feed. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running = false;
+        captureThread.interrupt();
+        inferenceThread.interrupt();
+        join(captureThread);
+        join(inferenceThread);
+        publisher.close();
+        if (broker != null) {
+            broker.close();
+        }
+        detector.close();
+        feed.close();
+        Logger.info(
+                "Daemon stopped: {} frames captured, {} processed, {} dropped, {} states published",
+                captured.get(),
+                processed.get(),
+                frames.dropped(),
+                publisher.published());
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(10_000);
+            if (t.isAlive()) {
+                Logger.warn("Thread {} did not stop within 10 s", t.getName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

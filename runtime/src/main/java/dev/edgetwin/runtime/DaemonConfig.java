@@ -1,0 +1,100 @@
+package dev.edgetwin.runtime;
+
+import dev.edgetwin.runtime.twin.TwinTopics;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything the daemon needs to start, validated when built: a bad value is named with the field
+ * it was given for.
+ *
+ * @param site factory site, an MQTT topic level
+ * @param robotId this robot, an MQTT topic level
+ * @param mqttHost broker host (the embedded broker binds it)
+ * @param mqttPort broker port
+ * @param embeddedBroker start an in-process broker on mqttHost:mqttPort
+ * @param modelPath detector model; null means the generated reference detector
+ * @param modelCacheDir where generated models are kept
+ * @param cameraFps frames per second the simulated camera delivers
+ * @param publishRateHz most twin states per second sent to the broker
+ * @param confidenceThreshold detector score below which detections are dropped
+ * @param seed the simulated factory's seed
+ */
+public record DaemonConfig(
+        String site,
+        String robotId,
+        String mqttHost,
+        int mqttPort,
+        boolean embeddedBroker,
+        Path modelPath,
+        Path modelCacheDir,
+        double cameraFps,
+        double publishRateHz,
+        float confidenceThreshold,
+        long seed) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 1883;
+
+    public DaemonConfig {
+        new TwinTopics(site, robotId); // validates both as topic levels
+        Objects.requireNonNull(mqttHost, "mqttHost");
+        if (mqttHost.isBlank()) {
+            throw new IllegalArgumentException("MQTT host must not be empty");
+        }
+        if (mqttPort < 1 || mqttPort > 65535) {
+            throw new IllegalArgumentException("MQTT port must be in 1..65535, got " + mqttPort);
+        }
+        Objects.requireNonNull(modelCacheDir, "modelCacheDir");
+        if (!(cameraFps > 0 && cameraFps <= 120)) {
+            throw new IllegalArgumentException("camera fps must be in (0, 120], got " + cameraFps);
+        }
+        if (!(publishRateHz > 0 && publishRateHz <= 100)) {
+            throw new IllegalArgumentException(
+                    "publish rate must be in (0, 100] Hz, got " + publishRateHz);
+        }
+        if (!(confidenceThreshold > 0 && confidenceThreshold <= 1)) {
+            throw new IllegalArgumentException(
+                    "confidence threshold must be in (0, 1], got " + confidenceThreshold);
+        }
+    }
+
+    /** The embedded defaults: simulated camera, reference detector, broker on 127.0.0.1:1883. */
+    public static DaemonConfig defaults(Path modelCacheDir) {
+        return new DaemonConfig(
+                "demo",
+                "sim-robot-1",
+                DEFAULT_HOST,
+                DEFAULT_PORT,
+                true,
+                null,
+                modelCacheDir,
+                10,
+                5,
+                0.5f,
+                1);
+    }
+
+    public String mqttUri() {
+        return "tcp://" + mqttHost + ":" + mqttPort;
+    }
+
+    public TwinTopics topics() {
+        return new TwinTopics(site, robotId);
+    }
+
+    public DaemonConfig withBroker(String host, int port, boolean embedded) {
+        return new DaemonConfig(
+                site,
+                robotId,
+                host,
+                port,
+                embedded,
+                modelPath,
+                modelCacheDir,
+                cameraFps,
+                publishRateHz,
+                confidenceThreshold,
+                seed);
+    }
+}

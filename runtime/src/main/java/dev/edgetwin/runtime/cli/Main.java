@@ -1,0 +1,31 @@
+package dev.edgetwin.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code edgetwin} command line. Only the CLI prints to stdout; logs go to stderr and a file.
+ */
+@Command(
+        name = "edgetwin",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description =
+                "Edge inference runtime for robots: vision, digital twin over MQTT, planning.",
+        subcommands = {RunCommand.class, WatchCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        LogSetup.configure();
+        int code = new CommandLine(new Main()).execute(args);
+        LogSetup.shutdown();
+        System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.edgetwin.runtime.cli;
+
+import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.runtime.Daemon;
+import dev.edgetwin.runtime.DaemonConfig;
+import dev.edgetwin.runtime.DaemonException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edgetwin run}: the daemon, until Ctrl-C. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the daemon: camera -> detector -> twin -> MQTT, until Ctrl-C.",
+            "Defaults: the simulated factory camera, the generated reference detector and an"
+                    + " embedded MQTT broker on 127.0.0.1:1883."
+        })
+final class RunCommand implements Callable<Integer> {
+    static final int EXIT_PORT_IN_USE = 3;
+    static final int EXIT_START_FAILED = 2;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--site",
+            defaultValue = "demo",
+            description = "Factory site (MQTT topic level). Default: ${DEFAULT-VALUE}.")
+    String site;
+
+    @Option(
+            names = "--robot-id",
+            defaultValue = "sim-robot-1",
+            description = "This robot's id (MQTT topic level). Default: ${DEFAULT-VALUE}.")
+    String robotId;
+
+    @Option(
+            names = "--mqtt-host",
+            defaultValue = DaemonConfig.DEFAULT_HOST,
+            description = "Broker host; the embedded broker binds it. Default: ${DEFAULT-VALUE}.")
+    String mqttHost;
+
+    @Option(
+            names = "--mqtt-port",
+            defaultValue = "1883",
+            description = "Broker port. Default: ${DEFAULT-VALUE}.")
+    int mqttPort;
+
+    @Option(
+            names = "--external-broker",
+            description =
+                    "Do not start the embedded broker; publish to the broker at --mqtt-host:--mqtt-port.")
+    boolean externalBroker;
+
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description =
+                    "Detector model (YOLOv8 layout ONNX). Default: the generated reference detector.")
+    Path model;
+
+    @Option(
+            names = "--model-cache",
+            paramLabel = "DIR",
+            description =
+                    "Where generated models are kept. Default: $XDG_CACHE_HOME/edgetwin/models or ~/.cache/edgetwin/models.")
+    Path modelCache;
+
+    @Option(
+            names = "--fps",
+            defaultValue = "10",
+            description = "Simulated camera frame rate. Default: ${DEFAULT-VALUE}.")
+    double fps;
+
+    @Option(
+            names = "--publish-hz",
+            defaultValue = "5",
+            description =
+                    "Most twin states per second sent to the broker. Default: ${DEFAULT-VALUE}.")
+    double publishHz;
+
+    @Option(
+            names = "--confidence",
+            defaultValue = "0.5",
+            description = "Detection score threshold. Default: ${DEFAULT-VALUE}.")
+    float confidence;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the simulated factory. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DaemonConfig config;
+        try {
+            config =
+                    new DaemonConfig(
+                            site,
+                            robotId,
+                            mqttHost,
+                            mqttPort,
+                            !externalBroker,
+                            model,
+                            modelCache != null ? modelCache : ModelCache.defaultDirectory(),
+                            fps,
+                            publishHz,
+                            confidence,
+                            seed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), e.getMessage(), e, null, null);
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config);
+        } catch (DaemonException e) {
+            if (e.code() == DaemonException.Code.BROKER_PORT_IN_USE) {
+                err.printf(
+                        "edgetwin: cannot start the embedded MQTT broker: %s%n"
+                                + "  If an MQTT broker already runs there, publish to it:  ./edgetwin run --external-broker --mqtt-port %d%n"
+                                + "  Or give the embedded broker another port:           ./edgetwin run --mqtt-port %d%n",
+                        e.getMessage(), mqttPort, mqttPort == 65535 ? 1884 : mqttPort + 1);
+                err.flush();
+                return EXIT_PORT_IN_USE;
+            }
+            err.printf("edgetwin: the daemon could not start: %s%n", e.getMessage());
+            err.flush();
+            return EXIT_START_FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    daemon.close();
+                                    out.printf(
+                                            "edgetwin stopped: %d frames, %d twin states published%n",
+                                            daemon.framesProcessed(), daemon.statesPublished());
+                                    out.flush();
+                                    stopped.countDown();
+                                    LogSetup.shutdown();
+                                },
+                                "shutdown"));
+        String portFlag =
+                config.mqttPort() == DaemonConfig.DEFAULT_PORT ? "" : " -p " + config.mqttPort();
+        String watchFlag =
+                config.mqttPort() == DaemonConfig.DEFAULT_PORT
+                        ? ""
+                        : " --mqtt-port " + config.mqttPort();
+        out.printf(
+                "edgetwin is running: site '%s', robot '%s'%n"
+                        + "  MQTT broker: %s (%s)%n"
+                        + "  twin state:  %s (retained)   status: %s%n"
+                        + "  subscribe:   ./edgetwin watch%s%n"
+                        + "          or:  mosquitto_sub -h %s%s -t 'edgetwin/#' -v%n"
+                        + "  logs:        %s%n"
+                        + "Ctrl-C stops it.%n",
+                config.site(),
+                config.robotId(),
+                config.mqttUri(),
+                config.embeddedBroker() ? "embedded" : "external",
+                config.topics().state(),
+                config.topics().status(),
+                watchFlag,
+                config.mqttHost(),
+                portFlag,
+                LogSetup.logDirectory());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.edgetwin.runtime.twin;
+
+import dev.edgetwin.vision.RobotPose;
+import java.util.List;
+
+/**
+ * What the robot knows after one processed frame: the unit the twin publishes.
+ *
+ * @param seq increases by one for every state the twin builds, from 1
+ * @param captureTimeNanos capture time of the frame it was built from, ns since the Unix epoch
+ * @param objects what the camera saw, placed on the floor
+ * @param health counters and timings of the pipeline so far
+ */
+public record TwinState(
+        String site,
+        String robotId,
+        long seq,
+        long captureTimeNanos,
+        String cameraId,
+        RobotPose pose,
+        List<ObservedObject> objects,
+        ModelInfo model,
+        Health health) {
+
+    public TwinState {
+        objects = List.copyOf(objects);
+    }
+
+    /**
+     * The model that produced the objects.
+     *
+     * @param file file name
+     * @param sha256 hex digest of the file
+     * @param version the model's own version metadata, or "" if it has none
+     */
+    public record ModelInfo(String file, String sha256, String version) {}
+
+    /**
+     * Pipeline health.
+     *
+     * @param framesCaptured frames the feed delivered
+     * @param framesDropped frames replaced before inference took them
+     * @param framesProcessed frames that went through the detector
+     * @param inferenceMillis detector time (preprocess, run, decode) for this frame
+     */
+    public record Health(
+            long framesCaptured,
+            long framesDropped,
+            long framesProcessed,
+            double inferenceMillis) {}
+
+    @Override
+    public String toString() {
+        return "TwinState[seq=" + seq + ", objects=" + objects.size() + "]";
+    }
+}

@@ -1,0 +1,40 @@
+package dev.edgetwin.runtime.twin;
+
+import java.util.regex.Pattern;
+
+/**
+ * The MQTT topics one robot publishes under {@code edgetwin/<site>/<robot>/}.
+ *
+ * @param site the factory site, one topic level
+ * @param robotId the robot, one topic level
+ */
+public record TwinTopics(String site, String robotId) {
+    public static final String ROOT = "edgetwin";
+    private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public TwinTopics {
+        requireLevel("site", site);
+        requireLevel("robot id", robotId);
+    }
+
+    /** Retained: the robot's latest state. */
+    public String state() {
+        return ROOT + "/" + site + "/" + robotId + "/twin/state";
+    }
+
+    /** Retained: online, or offline (also the Last Will). */
+    public String status() {
+        return ROOT + "/" + site + "/" + robotId + "/status";
+    }
+
+    private static void requireLevel(String what, String value) {
+        if (value == null || !LEVEL.matcher(value).matches()) {
+            throw new IllegalArgumentException(
+                    what
+                            + " must be 1-64 letters, digits, '_', '.' or '-' (no '/', '+', '#'),"
+                            + " starting with a letter or digit; got '"
+                            + value
+                            + "'");
+        }
+    }
+}
