@@ -1,0 +1,108 @@
+package dev.edgetwin.modelkit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.tinylog.Logger;
+
+/**
+ * Generated models on disk, named by content so that a changed generator never picks up a stale
+ * file. Safe to call from several threads or processes at once: a model is written to a temporary
+ * file and moved into place atomically, and every writer writes the same bytes.
+ */
+public final class ModelCache {
+    /** The file-name stem of the reference detector; the project version and hash follow. */
+    static final String REFERENCE_DETECTOR_STEM = "edgetwin-reference-detector";
+
+    private static final int HASH_CHARS = 16;
+
+    private ModelCache() {}
+
+    /**
+     * {@code $XDG_CACHE_HOME/edgetwin/models}, or {@code ~/.cache/edgetwin/models} when that
+     * variable is unset, empty or relative (the XDG base directory spec says to ignore it then).
+     */
+    public static Path defaultDirectory() {
+        return defaultDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
+    }
+
+    static Path defaultDirectory(String xdgCacheHome, String userHome) {
+        Path base;
+        if (xdgCacheHome != null && !xdgCacheHome.isEmpty() && Path.of(xdgCacheHome).isAbsolute()) {
+            base = Path.of(xdgCacheHome);
+        } else {
+            base = Path.of(userHome, ".cache");
+        }
+        return base.resolve("edgetwin").resolve("models");
+    }
+
+    /**
+     * The reference detector's file in {@code cacheDir}, generated first if it is missing or its
+     * content differs from what this version generates. The name is {@value
+     * #REFERENCE_DETECTOR_STEM}-{project version}-{first 16 hex digits of its SHA-256}.onnx.
+     *
+     * @throws IOException if the directory cannot be created or the file cannot be written
+     */
+    public static Path ensureReferenceDetector(Path cacheDir) throws IOException {
+        byte[] model = ReferenceDetector.build();
+        Path target = cacheDir.resolve(referenceDetectorFileName(model));
+        if (holds(target, model)) {
+            return target;
+        }
+        Files.createDirectories(cacheDir);
+        Path temp = Files.createTempFile(cacheDir, target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(model);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                // Durable before it becomes visible under its final name.
+                out.force(true);
+            }
+            try {
+                Files.move(
+                        temp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        Logger.info("Generated reference detector model {} ({} bytes)", target, model.length);
+        return target;
+    }
+
+    static String referenceDetectorFileName(byte[] model) {
+        String hash = HexFormat.of().formatHex(sha256(model)).substring(0, HASH_CHARS);
+        return REFERENCE_DETECTOR_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
+    }
+
+    /** Whether {@code file} exists with exactly these bytes (a torn or edited file does not). */
+    private static boolean holds(Path file, byte[] content) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) != content.length) {
+            return false;
+        }
+        return Arrays.equals(Files.readAllBytes(file), content);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package dev.edgetwin.modelkit;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Assembles an ONNX model (default domain only) from code. Value names are generated from a
+ * counter, so the same sequence of calls always serialises to the same bytes: models built this way
+ * can be cached and compared by content hash.
+ *
+ * <p>Not thread-safe; one builder per model.
+ */
+final class OnnxGraphBuilder {
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final Set<String> names = new HashSet<>();
+    private int counter;
+
+    OnnxGraphBuilder(String graphName) {
+        graph.setName(graphName);
+    }
+
+    /** Declares a float32 graph input with a fixed shape; returns its name. */
+    String floatInput(String name, long... shape) {
+        claim(name);
+        graph.addInput(floatValueInfo(name, shape));
+        return name;
+    }
+
+    /** Declares {@code value} (already produced by a node) as a float32 graph output. */
+    void floatOutput(String value, long... shape) {
+        if (!names.contains(value)) {
+            throw new IllegalArgumentException("no value named '" + value + "' in the graph");
+        }
+        graph.addOutput(floatValueInfo(value, shape));
+    }
+
+    /** Adds a float32 weight tensor; {@code values.length} must equal the product of the dims. */
+    String floats(String hint, float[] values, long... shape) {
+        checkSize(hint, values.length, shape);
+        TensorProto.Builder t = tensor(hint, TensorProto.DataType.FLOAT, shape);
+        for (float v : values) {
+            t.addFloatData(v);
+        }
+        graph.addInitializer(t);
+        return t.getName();
+    }
+
+    /** Adds a float32 scalar (rank 0), as Clip's bounds and broadcast operands want. */
+    String scalar(float value) {
+        return floats("scalar", new float[] {value});
+    }
+
+    /** Adds a 1-D int64 tensor, as Reshape, Slice and Pad take their shape arguments. */
+    String int64s(String hint, long... values) {
+        return int64Tensor(hint, values, values.length);
+    }
+
+    /** Adds an int64 tensor of any shape; {@code values.length} must equal its size. */
+    String int64Tensor(String hint, long[] values, long... shape) {
+        checkSize(hint, values.length, shape);
+        TensorProto.Builder t = tensor(hint, TensorProto.DataType.INT64, shape);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+        return t.getName();
+    }
+
+    /** Adds a node with one output and returns the output's generated name. */
+    String node(String opType, String[] inputs, AttributeProto... attributes) {
+        return addNode(opType, new String[] {fresh(lower(opType))}, inputs, attributes)[0];
+    }
+
+    /** Adds a node whose single output gets the given name (for graph outputs). */
+    String namedNode(String opType, String output, String[] inputs, AttributeProto... attributes) {
+        return addNode(opType, new String[] {output}, inputs, attributes)[0];
+    }
+
+    /** Adds a node with several outputs (e.g. MaxPool and its indices); returns their names. */
+    String[] multiNode(String opType, int outputs, String[] inputs, AttributeProto... attributes) {
+        String stem = fresh(lower(opType));
+        String[] names = new String[outputs];
+        for (int i = 0; i < outputs; i++) {
+            names[i] = i == 0 ? stem : stem + "_" + i;
+        }
+        return addNode(opType, names, inputs, attributes);
+    }
+
+    private String[] addNode(
+            String opType, String[] outputs, String[] inputs, AttributeProto... attributes) {
+        for (String input : inputs) {
+            if (!names.contains(input)) {
+                throw new IllegalArgumentException(
+                        opType + " node: input '" + input + "' is not defined yet");
+            }
+        }
+        for (String output : outputs) {
+            claim(output);
+        }
+        NodeProto.Builder n =
+                NodeProto.newBuilder()
+                        .setOpType(opType)
+                        .setName(outputs[0] + "_node")
+                        .addAllInput(Arrays.asList(inputs))
+                        .addAllOutput(Arrays.asList(outputs));
+        for (AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        graph.addNode(n);
+        return outputs;
+    }
+
+    private static String lower(String opType) {
+        return opType.toLowerCase(Locale.ROOT);
+    }
+
+    /** Shorthand for an attribute-free node, e.g. {@code op("Add", a, b)}. */
+    String op(String opType, String... inputs) {
+        return node(opType, inputs);
+    }
+
+    String concat(long axis, String... inputs) {
+        return node("Concat", inputs, integer("axis", axis));
+    }
+
+    String reshape(String x, long... shape) {
+        return op("Reshape", x, int64s("shape", shape));
+    }
+
+    /** Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code axis}. */
+    String slice(String x, long axis, long start, long end) {
+        return op("Slice", x, int64s("starts", start), int64s("ends", end), int64s("axes", axis));
+    }
+
+    String cast(String x, TensorProto.DataType to) {
+        return node("Cast", new String[] {x}, integer("to", to.getNumber()));
+    }
+
+    /** Adds a key to {@code metadata_props}; keys keep their insertion order. */
+    void metadata(String key, String value) {
+        if (metadata.putIfAbsent(key, value) != null) {
+            throw new IllegalArgumentException("metadata key '" + key + "' set twice");
+        }
+    }
+
+    ModelProto build(long irVersion, long opset, String producerName, String producerVersion) {
+        ModelProto.Builder model =
+                ModelProto.newBuilder()
+                        .setIrVersion(irVersion)
+                        .setProducerName(producerName)
+                        .setProducerVersion(producerVersion)
+                        .addOpsetImport(
+                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                        .setGraph(graph);
+        metadata.forEach(
+                (k, v) ->
+                        model.addMetadataProps(
+                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return model.build();
+    }
+
+    static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a =
+                AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    static AttributeProto string(String name, String value) {
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value))
+                .build();
+    }
+
+    static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
+    }
+
+    private TensorProto.Builder tensor(String hint, TensorProto.DataType type, long... shape) {
+        String name = fresh(hint);
+        claim(name);
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        return t;
+    }
+
+    private String fresh(String hint) {
+        return hint + "_" + counter++;
+    }
+
+    private void claim(String name) {
+        if (name.isEmpty() || !names.add(name)) {
+            throw new IllegalArgumentException("value name '" + name + "' is empty or taken");
+        }
+    }
+
+    private static void checkSize(String hint, int length, long... shape) {
+        long expected = 1;
+        for (long d : shape) {
+            expected *= d;
+        }
+        if (expected != length) {
+            throw new IllegalArgumentException(
+                    hint
+                            + ": shape "
+                            + Arrays.toString(shape)
+                            + " holds "
+                            + expected
+                            + " values, got "
+                            + length);
+        }
+    }
+
+    private static ValueInfoProto floatValueInfo(String name, long... shape) {
+        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
+        for (long d : shape) {
+            dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                                .setShape(dims)))
+                .build();
+    }
+}
