@@ -27,14 +27,16 @@ class DaemonEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 7;
     private static final int STATES = 20;
-    /**
-     * How far a published position may be from the object's true footprint centre: the detector's
-     * box bottom is within a couple of pixels, which at 12 m on the default camera is ~0.3 m along
-     * the line of sight, plus the footprint-radius approximation for oblique views.
-     */
-    static final double POSITION_TOLERANCE_METRES = 0.5;
+
+    static final double MEDIAN_ERROR_METRES = 0.3;
+    private static final double FOCAL_PIXELS =
+            SimulatedCamera.defaultCameraModel().intrinsics().fy();
+    private static final double CAMERA_HEIGHT_METRES =
+            SimulatedCamera.defaultCameraModel().mount().z();
+
     /** Objects the daemon must report: mostly visible, inside the image, within this range. */
     static final double MAX_RANGE_METRES = 12;
+
     static final double MIN_VISIBLE_FRACTION = 0.6;
 
     @TempDir Path modelCache;
@@ -44,7 +46,17 @@ class DaemonEndToEndTest {
         int port = EmbeddedBroker.freePort();
         DaemonConfig config =
                 new DaemonConfig(
-                        "e2e", "robot-1", "127.0.0.1", port, true, null, modelCache, 10, 10, 0.5f, SEED);
+                        "e2e",
+                        "robot-1",
+                        "127.0.0.1",
+                        port,
+                        true,
+                        null,
+                        modelCache,
+                        10,
+                        10,
+                        0.5f,
+                        SEED);
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(
@@ -63,8 +75,8 @@ class DaemonEndToEndTest {
 
         int expected = 0;
         int found = 0;
-        int published = 0;
-        int matchedPublished = 0;
+        int judged = 0;
+        int matched = 0;
         List<Double> errors = new ArrayList<>();
         for (JsonNode state : states) {
             assertEquals("e2e", state.get("site").asText());
@@ -77,58 +89,132 @@ class DaemonEndToEndTest {
 
             List<JsonNode> objects = new ArrayList<>();
             state.get("objects").forEach(objects::add);
-            published += objects.size();
             for (GroundTruth g : truth.groundTruth()) {
+                if (!mustBeSeen(g, truth.groundTruth())) {
+                    continue;
+                }
+                expected++;
                 double range = Math.hypot(g.robotX(), g.robotY());
-                boolean mustSee =
-                        !g.truncated()
-                                && range <= MAX_RANGE_METRES
-                                && g.visiblePixels() >= MIN_VISIBLE_FRACTION * g.silhouettePixels();
-                double best = nearest(objects, g.objectClass().label(), g.factoryX(), g.factoryY());
-                if (mustSee) {
-                    expected++;
-                    if (best <= POSITION_TOLERANCE_METRES) {
-                        found++;
-                        errors.add(best);
-                    }
+                double error =
+                        nearest(objects, g.objectClass().label(), g.factoryX(), g.factoryY());
+                if (error <= tolerance(range)) {
+                    found++;
+                    errors.add(error);
+                } else {
+                    Logger.warn("Missed at t={}: {}, nearest {} m", t, g, error);
                 }
             }
             for (JsonNode o : objects) {
+                double[] box = new double[4];
+                for (int i = 0; i < 4; i++) {
+                    box[i] = o.get("box").get(i).asDouble();
+                }
+                if (o.get("range").asDouble() > MAX_RANGE_METRES
+                        || overlapsMergedGroup(box, o.get("class").asText(), truth.groundTruth())) {
+                    continue;
+                }
+                judged++;
                 boolean real =
                         truth.groundTruth().stream()
                                 .anyMatch(
                                         g ->
-                                                g.objectClass().label().equals(o.get("class").asText())
+                                                g.objectClass()
+                                                                .label()
+                                                                .equals(o.get("class").asText())
                                                         && Math.hypot(
-                                                                        g.factoryX() - o.get("x").asDouble(),
-                                                                        g.factoryY() - o.get("y").asDouble())
-                                                                <= POSITION_TOLERANCE_METRES);
+                                                                        g.factoryX()
+                                                                                - o.get("x")
+                                                                                        .asDouble(),
+                                                                        g.factoryY()
+                                                                                - o.get("y")
+                                                                                        .asDouble())
+                                                                <= tolerance(
+                                                                        Math.hypot(
+                                                                                g.robotX(),
+                                                                                g.robotY())));
                 if (real) {
-                    matchedPublished++;
+                    matched++;
+                } else {
+                    Logger.warn("Published object not in the scene at t={}: {}", t, o);
                 }
             }
         }
         errors.sort(Double::compare);
         double recall = found / (double) expected;
-        double precision = matchedPublished / (double) published;
+        double precision = matched / (double) judged;
+        double median = errors.isEmpty() ? Double.NaN : errors.get(errors.size() / 2);
         Logger.info(
-                "End to end over {} states: {} objects expected, recall {}, precision {}, median error {} m, max {} m",
+                "End to end over {} states: recall {} ({}/{}), precision {} ({}/{}), position error median {} m, max {} m",
                 states.size(),
-                expected,
                 recall,
+                found,
+                expected,
                 precision,
-                errors.isEmpty() ? Double.NaN : errors.get(errors.size() / 2),
+                matched,
+                judged,
+                median,
                 errors.isEmpty() ? Double.NaN : errors.get(errors.size() - 1));
-        assertTrue(expected >= STATES, "the demo scene shows objects: " + expected);
+        assertTrue(expected >= 2 * STATES, "the demo scene shows objects: " + expected);
         assertTrue(recall >= 0.9, "recall " + recall + " (" + found + "/" + expected + ")");
-        assertTrue(precision >= 0.9, "precision " + precision + " (" + matchedPublished + "/" + published + ")");
+        assertTrue(
+                precision >= 0.9, "precision " + precision + " (" + matched + "/" + judged + ")");
+        assertTrue(median <= MEDIAN_ERROR_METRES, "median position error " + median + " m");
+    }
+
+    /**
+     * Objects the reference detector is specified to find (modelkit's README): mostly visible,
+     * inside the image, in range, and not touching another object of its class in the image (it
+     * separates objects by colour, so touching same-class objects merge; the trained detector lifts
+     * this).
+     */
+    private static boolean mustBeSeen(GroundTruth g, List<GroundTruth> all) {
+        return !g.truncated()
+                && Math.hypot(g.robotX(), g.robotY()) <= MAX_RANGE_METRES
+                && g.visibleFraction() >= MIN_VISIBLE_FRACTION
+                && all.stream().noneMatch(o -> o != g && touches(g, o));
+    }
+
+    private static boolean touches(GroundTruth a, GroundTruth b) {
+        return a.objectClass() == b.objectClass()
+                && a.x1() - 2 < b.x2()
+                && b.x1() - 2 < a.x2()
+                && a.y1() - 2 < b.y2()
+                && b.y1() - 2 < a.y2();
+    }
+
+    /** Whether a published box overlaps a group of touching same-class objects (not judged). */
+    private static boolean overlapsMergedGroup(double[] box, String label, List<GroundTruth> all) {
+        for (GroundTruth g : all) {
+            if (!g.objectClass().label().equals(label)) {
+                continue;
+            }
+            boolean inGroup = all.stream().anyMatch(o -> o != g && touches(g, o));
+            boolean overlaps =
+                    box[0] < g.x2() && g.x1() < box[2] && box[1] < g.y2() && g.y1() < box[3];
+            if (inGroup && overlaps) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A published position may be off by a fixed 0.25 m (the footprint-radius approximation for
+     * oblique views) plus what a 2-pixel error in the box's bottom row means at that range: on a
+     * camera at height h with focal length f, range r moves by about r^2 / (f h) per pixel.
+     */
+    static double tolerance(double range) {
+        return 0.25 + 2 * range * range / (FOCAL_PIXELS * CAMERA_HEIGHT_METRES);
     }
 
     private static double nearest(List<JsonNode> objects, String label, double x, double y) {
         double best = Double.POSITIVE_INFINITY;
         for (JsonNode o : objects) {
             if (o.get("class").asText().equals(label)) {
-                best = Math.min(best, Math.hypot(o.get("x").asDouble() - x, o.get("y").asDouble() - y));
+                best =
+                        Math.min(
+                                best,
+                                Math.hypot(o.get("x").asDouble() - x, o.get("y").asDouble() - y));
             }
         }
         return best;

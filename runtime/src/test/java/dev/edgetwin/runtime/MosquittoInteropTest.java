@@ -33,8 +33,7 @@ class MosquittoInteropTest {
         int port = EmbeddedBroker.freePort();
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(
-                conf,
-                "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+                conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
         Process mosquitto =
                 new ProcessBuilder("mosquitto", "-c", conf.toString())
                         .redirectErrorStream(true)
@@ -44,29 +43,61 @@ class MosquittoInteropTest {
             awaitListening(port, mosquitto);
             DaemonConfig config =
                     new DaemonConfig(
-                            "interop", "robot-9", "127.0.0.1", port, false, null, dir.resolve("models"), 10, 5, 0.5f, 3);
+                            "interop",
+                            "robot-9",
+                            "127.0.0.1",
+                            port,
+                            false,
+                            null,
+                            dir.resolve("models"),
+                            10,
+                            5,
+                            0.5f,
+                            3);
             Process sub;
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 sub =
                         new ProcessBuilder(
-                                        "mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port),
-                                        "-t", "edgetwin/#", "-v", "-C", "4", "-W", "60")
+                                        "mosquitto_sub",
+                                        "-h",
+                                        "127.0.0.1",
+                                        "-p",
+                                        Integer.toString(port),
+                                        "-t",
+                                        "edgetwin/#",
+                                        "-v",
+                                        "-C",
+                                        "4",
+                                        "-W",
+                                        "60")
                                 .redirectError(dir.resolve("sub.err").toFile())
                                 .start();
                 assertTrue(sub.waitFor(90, TimeUnit.SECONDS), "mosquitto_sub finished");
-                lines = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+                lines =
+                        new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                                .lines()
+                                .toList();
             }
-            assertEquals(0, sub.exitValue(), "mosquitto_sub got 4 messages: " + lines + " " + Files.readString(dir.resolve("sub.err")));
+            assertEquals(
+                    0,
+                    sub.exitValue(),
+                    "mosquitto_sub got 4 messages: "
+                            + lines
+                            + " "
+                            + Files.readString(dir.resolve("sub.err")));
             String stateTopic = config.topics().state();
-            List<String> states = lines.stream().filter(l -> l.startsWith(stateTopic + " ")).toList();
+            List<String> states =
+                    lines.stream().filter(l -> l.startsWith(stateTopic + " ")).toList();
             assertTrue(states.size() >= 2, "twin states among " + lines);
             for (String line : states) {
                 JsonNode state = JSON.readTree(line.substring(stateTopic.length() + 1));
                 assertEquals("robot-9", state.get("robot").asText());
                 assertTrue(state.get("objects").isArray());
             }
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith(config.topics().status() + " ")), "the retained status: " + lines);
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.startsWith(config.topics().status() + " ")),
+                    "the retained status: " + lines);
         } finally {
             mosquitto.destroy();
             mosquitto.waitFor(10, TimeUnit.SECONDS);
@@ -74,7 +105,8 @@ class MosquittoInteropTest {
     }
 
     /** Waits for Mosquitto to accept connections: it has no readiness signal we can wait on. */
-    private static void awaitListening(int port, Process mosquitto) throws IOException, InterruptedException {
+    private static void awaitListening(int port, Process mosquitto)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!mosquitto.isAlive()) {

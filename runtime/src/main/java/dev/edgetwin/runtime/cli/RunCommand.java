@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         })
 final class RunCommand implements Callable<Integer> {
     static final int EXIT_PORT_IN_USE = 3;
-    static final int EXIT_START_FAILED = 2;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_BAD_OPTION = 2;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -116,8 +117,9 @@ final class RunCommand implements Callable<Integer> {
                             confidence,
                             seed);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), e.getMessage(), e, null, null);
+            err.printf("edgetwin run: %s%n", e.getMessage());
+            err.flush();
+            return EXIT_BAD_OPTION;
         }
         Daemon daemon;
         try {

@@ -31,7 +31,13 @@ class RunCommandTest {
     void aTakenBrokerPortIsNamedWithWhatToDoInstead() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            Outcome o = execute("run", "--mqtt-port", Integer.toString(port), "--model-cache", cache.toString());
+            Outcome o =
+                    execute(
+                            "run",
+                            "--mqtt-port",
+                            Integer.toString(port),
+                            "--model-cache",
+                            cache.toString());
             assertEquals(RunCommand.EXIT_PORT_IN_USE, o.code(), o.err());
             assertTrue(o.err().contains("127.0.0.1:" + port + " is already in use"), o.err());
             assertTrue(o.err().contains("--external-broker --mqtt-port " + port), o.err());
