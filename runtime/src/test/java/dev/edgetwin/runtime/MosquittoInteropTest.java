@@ -104,6 +104,59 @@ class MosquittoInteropTest {
         }
     }
 
+    @Test
+    void mosquittoSubReadsTheEmbeddedBroker() throws Exception {
+        int port = EmbeddedBroker.freePort();
+        DaemonConfig config =
+                new DaemonConfig(
+                        "interop",
+                        "robot-8",
+                        "127.0.0.1",
+                        port,
+                        true,
+                        null,
+                        dir.resolve("models"),
+                        10,
+                        5,
+                        0.5f,
+                        3);
+        List<String> lines;
+        Process sub;
+        try (Daemon daemon = Daemon.start(config)) {
+            sub =
+                    new ProcessBuilder(
+                                    "mosquitto_sub",
+                                    "-h",
+                                    "127.0.0.1",
+                                    "-p",
+                                    Integer.toString(port),
+                                    "-t",
+                                    "edgetwin/#",
+                                    "-v",
+                                    "-C",
+                                    "3",
+                                    "-W",
+                                    "60")
+                            .redirectError(dir.resolve("sub.err").toFile())
+                            .start();
+            assertTrue(sub.waitFor(90, TimeUnit.SECONDS), "mosquitto_sub finished");
+            lines =
+                    new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                            .lines()
+                            .toList();
+        }
+        assertEquals(
+                0,
+                sub.exitValue(),
+                "mosquitto_sub got 3 messages: "
+                        + lines
+                        + " "
+                        + Files.readString(dir.resolve("sub.err")));
+        assertTrue(
+                lines.stream().anyMatch(l -> l.startsWith(config.topics().state() + " {")),
+                "twin states among " + lines);
+    }
+
     /** Waits for Mosquitto to accept connections: it has no readiness signal we can wait on. */
     private static void awaitListening(int port, Process mosquitto)
             throws IOException, InterruptedException {

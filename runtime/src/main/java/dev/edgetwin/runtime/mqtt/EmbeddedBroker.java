@@ -1,5 +1,6 @@
 package dev.edgetwin.runtime.mqtt;
 
+import io.moquette.BrokerConstants;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
@@ -52,6 +53,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
         props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
         props.setProperty(IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, "disabled");
+        // mosquitto_sub and other clients connect with an empty client id (MQTT 3.1.1, clean
+        // session), which Moquette refuses unless told otherwise.
+        props.setProperty(BrokerConstants.ALLOW_ZERO_BYTE_CLIENT_ID_PROPERTY_NAME, "true");
         Server server = new Server();
         try {
             server.startServer(new MemoryConfig(props));

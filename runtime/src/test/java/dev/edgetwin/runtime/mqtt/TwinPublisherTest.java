@@ -13,6 +13,9 @@ import dev.edgetwin.vision.RobotPose;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 class TwinPublisherTest {
@@ -60,6 +63,21 @@ class TwinPublisherTest {
                 assertEquals("offline", JSON.readTree(offline.payload()).get("state").asText());
             }
             assertTrue(publisher.published() >= 1);
+        }
+    }
+
+    @Test
+    void clientsWithAnEmptyClientIdAreAccepted() throws Exception {
+        // Regression: mosquitto_sub connects with an empty id and Moquette refused it
+        // ("identifier rejected").
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", EmbeddedBroker.freePort())) {
+            MqttClient client = new MqttClient(broker.uri(), "", new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            client.connect(options);
+            assertTrue(client.isConnected());
+            client.disconnect();
+            client.close();
         }
     }
 
