@@ -1,5 +1,6 @@
 package dev.edgetwin.modelkit;
 
+import dev.edgetwin.vision.Boxes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -71,12 +72,6 @@ final class Detections {
             float by1,
             float bx2,
             float by2) {
-        float w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
-        float h = Math.min(ay2, by2) - Math.max(ay1, by1);
-        if (w <= 0 || h <= 0) {
-            return 0;
-        }
-        float inter = w * h;
-        return inter / ((ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter);
+        return Boxes.iou(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2);
     }
 }

@@ -54,38 +54,10 @@ class MosquittoInteropTest {
                             5,
                             0.5f,
                             3);
-            Process sub;
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
-                sub =
-                        new ProcessBuilder(
-                                        "mosquitto_sub",
-                                        "-h",
-                                        "127.0.0.1",
-                                        "-p",
-                                        Integer.toString(port),
-                                        "-t",
-                                        "edgetwin/#",
-                                        "-v",
-                                        "-C",
-                                        "4",
-                                        "-W",
-                                        "60")
-                                .redirectError(dir.resolve("sub.err").toFile())
-                                .start();
-                assertTrue(sub.waitFor(90, TimeUnit.SECONDS), "mosquitto_sub finished");
-                lines =
-                        new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                                .lines()
-                                .toList();
+                lines = mosquittoSub(port, 4);
             }
-            assertEquals(
-                    0,
-                    sub.exitValue(),
-                    "mosquitto_sub got 4 messages: "
-                            + lines
-                            + " "
-                            + Files.readString(dir.resolve("sub.err")));
             String stateTopic = config.topics().state();
             List<String> states =
                     lines.stream().filter(l -> l.startsWith(stateTopic + " ")).toList();
@@ -121,40 +93,44 @@ class MosquittoInteropTest {
                         0.5f,
                         3);
         List<String> lines;
-        Process sub;
         try (Daemon daemon = Daemon.start(config)) {
-            sub =
-                    new ProcessBuilder(
-                                    "mosquitto_sub",
-                                    "-h",
-                                    "127.0.0.1",
-                                    "-p",
-                                    Integer.toString(port),
-                                    "-t",
-                                    "edgetwin/#",
-                                    "-v",
-                                    "-C",
-                                    "3",
-                                    "-W",
-                                    "60")
-                            .redirectError(dir.resolve("sub.err").toFile())
-                            .start();
-            assertTrue(sub.waitFor(90, TimeUnit.SECONDS), "mosquitto_sub finished");
-            lines =
-                    new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                            .lines()
-                            .toList();
+            lines = mosquittoSub(port, 3);
         }
-        assertEquals(
-                0,
-                sub.exitValue(),
-                "mosquitto_sub got 3 messages: "
-                        + lines
-                        + " "
-                        + Files.readString(dir.resolve("sub.err")));
         assertTrue(
                 lines.stream().anyMatch(l -> l.startsWith(config.topics().state() + " {")),
                 "twin states among " + lines);
+    }
+
+    /** Runs mosquitto_sub on everything under edgetwin/ until it has {@code count} messages. */
+    private List<String> mosquittoSub(int port, int count)
+            throws IOException, InterruptedException {
+        Path err = dir.resolve("sub-" + port + ".err");
+        Process sub =
+                new ProcessBuilder(
+                                "mosquitto_sub",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                Integer.toString(port),
+                                "-t",
+                                "edgetwin/#",
+                                "-v",
+                                "-C",
+                                Integer.toString(count),
+                                "-W",
+                                "60")
+                        .redirectError(err.toFile())
+                        .start();
+        List<String> lines =
+                new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .lines()
+                        .toList();
+        assertTrue(sub.waitFor(90, TimeUnit.SECONDS), "mosquitto_sub finished");
+        assertEquals(
+                0,
+                sub.exitValue(),
+                "mosquitto_sub got " + count + " messages: " + lines + " " + Files.readString(err));
+        return lines;
     }
 
     /** Waits for Mosquitto to accept connections: it has no readiness signal we can wait on. */
