@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description =
                 "Edge inference runtime for robots: vision, digital twin over MQTT, planning.",
-        subcommands = {RunCommand.class, WatchCommand.class})
+        subcommands = {RunCommand.class, WatchCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

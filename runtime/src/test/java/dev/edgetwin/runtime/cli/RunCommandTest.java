@@ -64,4 +64,24 @@ class RunCommandTest {
         assertEquals(WatchCommand.EXIT_NO_BROKER, o.code(), o.err());
         assertTrue(o.err().contains("no MQTT broker answers at tcp://127.0.0.1:" + port), o.err());
     }
+
+    @Test
+    void benchPrintsEveryStageWithTheMachineAndRuntimeVersion() {
+        Outcome o =
+                execute(
+                        "bench",
+                        "--frames",
+                        "3",
+                        "--warmup",
+                        "1",
+                        "--model-cache",
+                        cache.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().matches("(?s).*ONNX Runtime \\d+\\.\\d+.*"), o.out());
+        for (String stage :
+                new String[] {"render (simulator", "detect (letterbox", "floor placement"}) {
+            assertTrue(
+                    o.out().lines().anyMatch(l -> l.startsWith(stage)), stage + " in\n" + o.out());
+        }
+    }
 }

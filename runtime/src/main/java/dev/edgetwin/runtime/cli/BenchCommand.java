@@ -1,0 +1,200 @@
+package dev.edgetwin.runtime.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.sim.FactoryScene;
+import dev.edgetwin.sim.ObjectClass;
+import dev.edgetwin.sim.RenderedFrame;
+import dev.edgetwin.sim.SimulatedCamera;
+import dev.edgetwin.vision.Detection;
+import dev.edgetwin.vision.DetectorException;
+import dev.edgetwin.vision.FloorLocator;
+import dev.edgetwin.vision.OnnxDetector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgetwin bench}: how fast this machine runs the pipeline's stages on simulated frames, one
+ * thread, as a field technician would check a device. Prints percentiles per stage, the machine's
+ * CPU and the ONNX Runtime version.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Times the vision pipeline's stages on simulated frames and prints percentiles.")
+final class BenchCommand implements Callable<Integer> {
+    private static final List<String> INTERESTING_FLAGS =
+            List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "asimddp", "sve");
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "300",
+            description = "Timed frames. Default: ${DEFAULT-VALUE}.")
+    int frames;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "50",
+            description = "Untimed frames first. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "ONNX Runtime intra-op threads (0: its default). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "Detector model. Default: the generated reference detector.")
+    Path model;
+
+    @Option(
+            names = "--model-cache",
+            paramLabel = "DIR",
+            description = "Where generated models are kept.")
+    Path modelCache;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Simulated factory seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (frames < 1 || warmup < 0 || threads < 0) {
+            err.printf("edgetwin bench: --frames must be >= 1, --warmup and --threads >= 0%n");
+            return 2;
+        }
+        Path modelPath =
+                model != null
+                        ? model
+                        : ModelCache.ensureReferenceDetector(
+                                modelCache != null ? modelCache : ModelCache.defaultDirectory());
+        SimulatedCamera camera =
+                new SimulatedCamera(
+                        FactoryScene.demo(seed), SimulatedCamera.defaultCameraModel(), "bench", 2);
+        int distinct = Math.min(frames, 100);
+        RenderedFrame[] rendered = new RenderedFrame[distinct];
+        double[] renderMs = new double[distinct];
+        for (int i = 0; i < distinct; i++) {
+            long t0 = System.nanoTime();
+            rendered[i] = camera.render(i * 1.2, i * 1_200_000_000L);
+            renderMs[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Map<String, Double> radii = new HashMap<>();
+        for (ObjectClass c : ObjectClass.values()) {
+            radii.put(c.label(), c.footprintRadius());
+        }
+        FloorLocator locator = new FloorLocator(camera.cameraModel(), radii);
+        double[] detectMs = new double[frames];
+        double[] placeMs = new double[frames];
+        long detections = 0;
+        try (OnnxDetector detector =
+                OnnxDetector.open(modelPath, new OnnxDetector.Options(0.5f, 0.5f, 100, threads))) {
+            for (int i = 0; i < warmup + frames; i++) {
+                RenderedFrame f = rendered[i % distinct];
+                long t0 = System.nanoTime();
+                List<Detection> found = detector.detect(f.frame());
+                long t1 = System.nanoTime();
+                locator.locateAll(found, f.egoPose());
+                long t2 = System.nanoTime();
+                if (i >= warmup) {
+                    detectMs[i - warmup] = (t1 - t0) / 1e6;
+                    placeMs[i - warmup] = (t2 - t1) / 1e6;
+                    detections += found.size();
+                }
+            }
+        } catch (DetectorException e) {
+            err.printf("edgetwin bench: %s%n", e.getMessage());
+            return 1;
+        }
+        out.printf(
+                "edgetwin bench: %d timed frames (+%d warm-up), 640x480 simulated; stages run one after another on one Java thread%n",
+                frames, warmup);
+        out.printf("model: %s%n", modelPath.getFileName());
+        out.printf(
+                "ONNX Runtime %s, CPU execution provider, intra-op threads: %s%n",
+                OrtEnvironment.getEnvironment().getVersion(),
+                threads == 0 ? "default" : Integer.toString(threads));
+        out.printf("CPU: %s%n", cpuDescription());
+        out.printf(
+                "Java: %s %s%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        out.printf("%-44s %8s %8s %8s %8s%n", "stage", "p50 ms", "p90 ms", "p99 ms", "mean ms");
+        row(out, "render (simulator, " + distinct + " frames)", renderMs);
+        row(out, "detect (letterbox + inference + decode/NMS)", detectMs);
+        row(out, "floor placement", placeMs);
+        double meanDetect = Arrays.stream(detectMs).average().orElse(Double.NaN);
+        out.printf(
+                "detector throughput: %.1f frames/s; %.2f detections per frame%n",
+                1000 / meanDetect, detections / (double) frames);
+        out.flush();
+        return 0;
+    }
+
+    private static void row(PrintWriter out, String stage, double[] ms) {
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        out.printf(
+                "%-44s %8.2f %8.2f %8.2f %8.2f%n",
+                stage,
+                percentile(sorted, 0.5),
+                percentile(sorted, 0.9),
+                percentile(sorted, 0.99),
+                Arrays.stream(ms).average().orElse(Double.NaN));
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Model name, core count and the SIMD flags that matter for INT8/FP32 speed. */
+    static String cpuDescription() {
+        String model = System.getProperty("os.arch");
+        Set<String> flags = new LinkedHashSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals(System.getProperty("os.arch"))) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                } else if (line.startsWith("flags") || line.startsWith("Features")) {
+                    Set<String> present =
+                            Set.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
+                    for (String f : INTERESTING_FLAGS) {
+                        if (present.contains(f)) {
+                            flags.add(f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return model + " (no /proc/cpuinfo)";
+        }
+        return model
+                + ", "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores, flags: "
+                + (flags.isEmpty() ? "none of " + INTERESTING_FLAGS : String.join(" ", flags));
+    }
+}
