@@ -72,6 +72,8 @@ public final class OnnxDetector implements AutoCloseable {
     private final FloatBuffer outputBuffer;
     private final OnnxTensor outputTensor;
     private final YoloV8Decoder decoder;
+    private final boolean ownsSession;
+    private long runtimeAllocatedOutputs;
     private boolean closed;
 
     private OnnxDetector(
@@ -85,7 +87,8 @@ public final class OnnxDetector implements AutoCloseable {
             OnnxTensor inputTensor,
             FloatBuffer outputBuffer,
             OnnxTensor outputTensor,
-            YoloV8Decoder decoder) {
+            YoloV8Decoder decoder,
+            boolean ownsSession) {
         this.modelPath = modelPath;
         this.session = session;
         this.inputName = inputName;
@@ -97,6 +100,7 @@ public final class OnnxDetector implements AutoCloseable {
         this.outputBuffer = outputBuffer;
         this.outputTensor = outputTensor;
         this.decoder = decoder;
+        this.ownsSession = ownsSession;
     }
 
     /** Loads a detector on ONNX Runtime's CPU execution provider. */
@@ -121,15 +125,29 @@ public final class OnnxDetector implements AutoCloseable {
                     e);
         }
         try {
-            return bind(modelPath, session, options, env);
+            return bind(modelPath, session, options, env, true);
         } catch (DetectorException | RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
     }
 
+    /**
+     * A detector on a session that someone else created (with the execution providers the device
+     * has) and keeps owning: {@link #close()} releases the detector's tensors, not the session,
+     * which must outlive the detector.
+     */
+    public static OnnxDetector forSession(OrtSession session, Path modelPath, Options options)
+            throws DetectorException {
+        return bind(modelPath, session, options, OrtEnvironment.getEnvironment(), false);
+    }
+
     private static OnnxDetector bind(
-            Path modelPath, OrtSession session, Options options, OrtEnvironment env)
+            Path modelPath,
+            OrtSession session,
+            Options options,
+            OrtEnvironment env,
+            boolean ownsSession)
             throws DetectorException {
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -219,7 +237,8 @@ public final class OnnxDetector implements AutoCloseable {
                     inputTensor,
                     outputBuffer,
                     outputTensor,
-                    decoder);
+                    decoder,
+                    ownsSession);
         } catch (OrtException e) {
             throw new DetectorException(
                     DetectorException.Code.MODEL_INVALID,
@@ -248,8 +267,13 @@ public final class OnnxDetector implements AutoCloseable {
             throw new IllegalStateException("detector " + modelPath.getFileName() + " is closed");
         }
         LetterboxTransform transform = preprocessor.prepare(frame);
-        try (OrtSession.Result ignored =
+        try (OrtSession.Result result =
                 session.run(Map.of(inputName, inputTensor), Map.of(outputName, outputTensor))) {
+            for (int i = 0; i < result.size(); i++) {
+                if (result.isResultOwner(i)) {
+                    runtimeAllocatedOutputs++;
+                }
+            }
             return decoder.decode(outputBuffer, transform);
         } catch (OrtException e) {
             throw new DetectorException(
@@ -257,6 +281,14 @@ public final class OnnxDetector implements AutoCloseable {
                     "inference failed on " + frame + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Outputs ONNX Runtime had to allocate instead of writing into the pinned output; stays 0 in
+     * steady state.
+     */
+    public long runtimeAllocatedOutputs() {
+        return runtimeAllocatedOutputs;
     }
 
     public List<String> classNames() {
@@ -280,7 +312,9 @@ public final class OnnxDetector implements AutoCloseable {
         closed = true;
         inputTensor.close();
         outputTensor.close();
-        closeQuietly(session);
+        if (ownsSession) {
+            closeQuietly(session);
+        }
     }
 
     private static void closeQuietly(OrtSession session) {
