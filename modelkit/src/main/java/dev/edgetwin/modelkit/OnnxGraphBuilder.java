@@ -49,6 +49,68 @@ final class OnnxGraphBuilder {
         graph.addOutput(floatValueInfo(value, shape));
     }
 
+    /**
+     * Declares a graph input of any element type whose dims may be symbolic: each of {@code dims}
+     * is a number ({@code "3"}), a name ({@code "batch"}) or {@code "?"} for an unknown dimension.
+     */
+    String input(String name, TensorProto.DataType type, String... dims) {
+        claim(name);
+        graph.addInput(valueInfo(name, type, dims));
+        return name;
+    }
+
+    /** Declares {@code value} as a graph output; {@code dims} as for {@link #input}. */
+    void output(String value, TensorProto.DataType type, String... dims) {
+        if (!names.contains(value)) {
+            throw new IllegalArgumentException("no value named '" + value + "' in the graph");
+        }
+        graph.addOutput(valueInfo(value, type, dims));
+    }
+
+    /**
+     * Adds a tensor of one-byte values (int8 or uint8, as quantized weights and zero points are),
+     * stored as {@code raw_data}; an empty {@code shape} makes a scalar.
+     */
+    String bytes(String hint, TensorProto.DataType type, byte[] values, long... shape) {
+        if (type != TensorProto.DataType.INT8 && type != TensorProto.DataType.UINT8) {
+            throw new IllegalArgumentException(
+                    hint + ": one-byte values need int8 or uint8, got " + type);
+        }
+        checkSize(hint, values.length, shape);
+        TensorProto.Builder t = tensor(hint, type, shape);
+        t.setRawData(com.google.protobuf.ByteString.copyFrom(values));
+        graph.addInitializer(t);
+        return t.getName();
+    }
+
+    /** Adds an int32 tensor (a quantized bias), stored in {@code int32_data}. */
+    String int32s(String hint, int[] values, long... shape) {
+        checkSize(hint, values.length, shape);
+        TensorProto.Builder t = tensor(hint, TensorProto.DataType.INT32, shape);
+        for (int v : values) {
+            t.addInt32Data(v);
+        }
+        graph.addInitializer(t);
+        return t.getName();
+    }
+
+    /**
+     * Adds a float16 tensor from IEEE 754 half-precision bit patterns (e.g. 0x3C00 is 1.0), stored
+     * little-endian in {@code raw_data} as ONNX requires.
+     */
+    String float16s(String hint, short[] bits, long... shape) {
+        checkSize(hint, bits.length, shape);
+        byte[] raw = new byte[2 * bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            raw[2 * i] = (byte) bits[i];
+            raw[2 * i + 1] = (byte) (bits[i] >> 8);
+        }
+        TensorProto.Builder t = tensor(hint, TensorProto.DataType.FLOAT16, shape);
+        t.setRawData(com.google.protobuf.ByteString.copyFrom(raw));
+        graph.addInitializer(t);
+        return t.getName();
+    }
+
     /** Adds a float32 weight tensor; {@code values.length} must equal the product of the dims. */
     String floats(String hint, float[] values, long... shape) {
         checkSize(hint, values.length, shape);
@@ -237,6 +299,29 @@ final class OnnxGraphBuilder {
                             + " values, got "
                             + length);
         }
+    }
+
+    private static ValueInfoProto valueInfo(
+            String name, TensorProto.DataType type, String... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (String d : dims) {
+            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            if (d.matches("[0-9]+")) {
+                dim.setDimValue(Long.parseLong(d));
+            } else if (!d.equals("?")) {
+                dim.setDimParam(d);
+            }
+            shape.addDim(dim);
+        }
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(type.getNumber())
+                                                .setShape(shape)))
+                .build();
     }
 
     private static ValueInfoProto floatValueInfo(String name, long... shape) {
