@@ -1,6 +1,12 @@
 package dev.edgetwin.runtime;
 
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.profiles.ModelRole;
+import dev.edgetwin.runtime.inference.ExecutionReport;
+import dev.edgetwin.runtime.inference.InferenceEngine;
+import dev.edgetwin.runtime.inference.InferenceException;
+import dev.edgetwin.runtime.inference.LoadedModel;
+import dev.edgetwin.runtime.inference.ModelContract;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
 import dev.edgetwin.runtime.twin.ObservedObject;
@@ -41,11 +47,10 @@ import org.tinylog.Logger;
 public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final FrameFeed feed;
-    private final OnnxDetector detector;
+    private final DetectorSlot detectors;
     private final FloorLocator locator;
     private final TwinPublisher publisher;
     private final EmbeddedBroker broker;
-    private final TwinState.ModelInfo modelInfo;
     private final Consumer<TwinState> stateListener;
 
     private final LatestSlot<CapturedFrame> frames = new LatestSlot<>();
@@ -59,19 +64,17 @@ public final class Daemon implements AutoCloseable {
     private Daemon(
             DaemonConfig config,
             FrameFeed feed,
-            OnnxDetector detector,
+            DetectorSlot detectors,
             FloorLocator locator,
             TwinPublisher publisher,
             EmbeddedBroker broker,
-            TwinState.ModelInfo modelInfo,
             Consumer<TwinState> stateListener) {
         this.config = config;
         this.feed = feed;
-        this.detector = detector;
+        this.detectors = detectors;
         this.locator = locator;
         this.publisher = publisher;
         this.broker = broker;
-        this.modelInfo = modelInfo;
         this.stateListener = stateListener;
         this.captureThread = new Thread(this::captureLoop, "capture");
         this.inferenceThread = new Thread(this::inferenceLoop, "inference");
@@ -95,22 +98,9 @@ public final class Daemon implements AutoCloseable {
         opened.add(feed);
         try {
             Path model = resolveModel(config);
-            OnnxDetector detector;
-            try {
-                detector =
-                        OnnxDetector.open(
-                                model,
-                                new OnnxDetector.Options(
-                                        config.confidenceThreshold(), 0.5f, 100, 0));
-            } catch (DetectorException e) {
-                throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
-            }
-            opened.add(detector);
-            TwinState.ModelInfo modelInfo =
-                    new TwinState.ModelInfo(
-                            model.getFileName().toString(),
-                            sha256(model),
-                            detector.metadata().getOrDefault("version", ""));
+            ServingDetector serving = loadDetector(model, config);
+            DetectorSlot detectors = new DetectorSlot(serving);
+            opened.add(detectors);
             EmbeddedBroker broker = null;
             if (config.embeddedBroker()) {
                 try {
@@ -138,15 +128,7 @@ public final class Daemon implements AutoCloseable {
             opened.add(publisher);
             FloorLocator locator = new FloorLocator(feed.cameraModel(), footprintRadii());
             Daemon daemon =
-                    new Daemon(
-                            config,
-                            feed,
-                            detector,
-                            locator,
-                            publisher,
-                            broker,
-                            modelInfo,
-                            stateListener);
+                    new Daemon(config, feed, detectors, locator, publisher, broker, stateListener);
             daemon.captureThread.start();
             daemon.inferenceThread.start();
             Logger.info(
@@ -182,6 +164,63 @@ public final class Daemon implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    /** Loads, checks and warms up a detector on the profile's best execution provider. */
+    private static ServingDetector loadDetector(Path model, DaemonConfig config)
+            throws DaemonException {
+        LoadedModel loaded;
+        try {
+            loaded =
+                    InferenceEngine.instance()
+                            .load(
+                                    model,
+                                    ModelRole.DETECTOR,
+                                    config.profile(),
+                                    ModelContract.detector());
+        } catch (InferenceException e) {
+            throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
+        }
+        try {
+            OnnxDetector detector =
+                    OnnxDetector.forSession(
+                            loaded.session(),
+                            model,
+                            new OnnxDetector.Options(config.confidenceThreshold(), 0.5f, 100, 0));
+            TwinState.ModelInfo info =
+                    new TwinState.ModelInfo(
+                            model.getFileName().toString(),
+                            sha256(model),
+                            detector.metadata().getOrDefault("version", ""),
+                            loaded.report().used().id());
+            return new ServingDetector(loaded, detector, info);
+        } catch (DetectorException e) {
+            loaded.close();
+            throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
+        } catch (DaemonException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads {@code model} beside the serving detector (on the caller's thread, while frames flow)
+     * and swaps it in at the next frame; the old one is closed after its last frame. On failure the
+     * serving detector stays.
+     */
+    public void replaceDetector(Path model) throws DaemonException {
+        ServingDetector next = loadDetector(model, config);
+        try {
+            detectors.offer(next);
+        } catch (IllegalStateException e) {
+            throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
+        }
+        Logger.info("Detector {} loaded; it takes over at the next frame", model.getFileName());
+    }
+
+    /** The execution report of the detector serving now. */
+    public ExecutionReport detectorReport() {
+        return detectors.current().model().report();
     }
 
     private static Map<String, Double> footprintRadii() {
@@ -245,8 +284,9 @@ public final class Daemon implements AutoCloseable {
                 continue;
             }
             try {
+                ServingDetector serving = detectors.acquire();
                 long t0 = System.nanoTime();
-                List<Detection> detections = detector.detect(captured.frame());
+                List<Detection> detections = serving.detector().detect(captured.frame());
                 double inferenceMillis = (System.nanoTime() - t0) / 1e6;
                 List<FloorObservation> placed = locator.locateAll(detections, captured.robotPose());
                 processed.incrementAndGet();
@@ -259,7 +299,7 @@ public final class Daemon implements AutoCloseable {
                                 captured.frame().cameraId(),
                                 captured.robotPose(),
                                 toObjects(placed),
-                                modelInfo,
+                                serving.info(),
                                 new TwinState.Health(
                                         this.captured.get(),
                                         frames.dropped(),
@@ -343,7 +383,7 @@ public final class Daemon implements AutoCloseable {
         if (broker != null) {
             broker.close();
         }
-        detector.close();
+        detectors.close();
         feed.close();
         Logger.info(
                 "Daemon stopped: {} frames captured, {} processed, {} dropped, {} states published",

@@ -1,5 +1,6 @@
 package dev.edgetwin.runtime;
 
+import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.runtime.twin.TwinTopics;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param publishRateHz most twin states per second sent to the broker
  * @param confidenceThreshold detector score below which detections are dropped
  * @param seed the simulated factory's seed
+ * @param profile how models run on this device (execution providers, precision, threads)
  */
 public record DaemonConfig(
         String site,
@@ -31,7 +33,8 @@ public record DaemonConfig(
         double cameraFps,
         double publishRateHz,
         float confidenceThreshold,
-        long seed) {
+        long seed,
+        DeviceProfile profile) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -57,22 +60,7 @@ public record DaemonConfig(
             throw new IllegalArgumentException(
                     "confidence threshold must be in (0, 1], got " + confidenceThreshold);
         }
-    }
-
-    /** The embedded defaults: simulated camera, reference detector, broker on 127.0.0.1:1883. */
-    public static DaemonConfig defaults(Path modelCacheDir) {
-        return new DaemonConfig(
-                "demo",
-                "sim-robot-1",
-                DEFAULT_HOST,
-                DEFAULT_PORT,
-                true,
-                null,
-                modelCacheDir,
-                10,
-                5,
-                0.5f,
-                1);
+        Objects.requireNonNull(profile, "profile");
     }
 
     public String mqttUri() {
@@ -81,20 +69,5 @@ public record DaemonConfig(
 
     public TwinTopics topics() {
         return new TwinTopics(site, robotId);
-    }
-
-    public DaemonConfig withBroker(String host, int port, boolean embedded) {
-        return new DaemonConfig(
-                site,
-                robotId,
-                host,
-                port,
-                embedded,
-                modelPath,
-                modelCacheDir,
-                cameraFps,
-                publishRateHz,
-                confidenceThreshold,
-                seed);
     }
 }

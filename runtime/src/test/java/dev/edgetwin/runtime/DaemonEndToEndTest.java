@@ -56,7 +56,8 @@ class DaemonEndToEndTest {
                         10,
                         10,
                         0.5f,
-                        SEED);
+                        SEED,
+                        TestProfiles.cpu());
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(

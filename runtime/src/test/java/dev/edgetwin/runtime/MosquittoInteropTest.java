@@ -53,7 +53,8 @@ class MosquittoInteropTest {
                             10,
                             5,
                             0.5f,
-                            3);
+                            3,
+                            TestProfiles.cpu());
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 lines = mosquittoSub(port, 4);
@@ -91,7 +92,8 @@ class MosquittoInteropTest {
                         10,
                         5,
                         0.5f,
-                        3);
+                        3,
+                        TestProfiles.cpu());
         List<String> lines;
         try (Daemon daemon = Daemon.start(config)) {
             lines = mosquittoSub(port, 3);

@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description =
                 "Edge inference runtime for robots: vision, digital twin over MQTT, planning.",
-        subcommands = {RunCommand.class, WatchCommand.class, BenchCommand.class})
+        subcommands = {
+            RunCommand.class,
+            WatchCommand.class,
+            BenchCommand.class,
+            ProfileCommand.class,
+            ModelsCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

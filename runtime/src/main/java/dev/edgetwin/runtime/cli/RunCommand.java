@@ -1,13 +1,16 @@
 package dev.edgetwin.runtime.cli;
 
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.profiles.ProfileException;
 import dev.edgetwin.runtime.Daemon;
 import dev.edgetwin.runtime.DaemonConfig;
 import dev.edgetwin.runtime.DaemonException;
+import dev.edgetwin.runtime.ProfileSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.tinylog.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,6 +94,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Detection score threshold. Default: ${DEFAULT-VALUE}.")
     float confidence;
 
+    @CommandLine.Mixin ProfileOptions profileOptions;
+
     @Option(
             names = "--seed",
             defaultValue = "1",
@@ -101,6 +106,15 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ProfileSelection selection;
+        try {
+            selection = profileOptions.resolve();
+        } catch (ProfileException e) {
+            err.printf("edgetwin run: %s%n", e.getMessage());
+            err.flush();
+            return EXIT_BAD_OPTION;
+        }
+        Logger.info("Device profile {}: {}", selection.profile().id(), selection.reason());
         DaemonConfig config;
         try {
             config =
@@ -115,7 +129,8 @@ final class RunCommand implements Callable<Integer> {
                             fps,
                             publishHz,
                             confidence,
-                            seed);
+                            seed,
+                            selection.profile());
         } catch (IllegalArgumentException e) {
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();
@@ -164,6 +179,7 @@ final class RunCommand implements Callable<Integer> {
                         + "  twin state:  %s (retained)   status: %s%n"
                         + "  subscribe:   ./edgetwin watch%s%n"
                         + "          or:  mosquitto_sub -h %s%s -t 'edgetwin/#' -v%n"
+                        + "  device:      %s profile; detector on %s%n"
                         + "  logs:        %s%n"
                         + "Ctrl-C stops it.%n",
                 config.site(),
@@ -175,6 +191,8 @@ final class RunCommand implements Callable<Integer> {
                 watchFlag,
                 config.mqttHost(),
                 portFlag,
+                selection.profile().id(),
+                daemon.detectorReport().used().id(),
                 LogSetup.logDirectory());
         out.flush();
         try {

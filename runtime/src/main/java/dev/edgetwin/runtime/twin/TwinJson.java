@@ -58,6 +58,7 @@ public final class TwinJson {
             g.writeStringField("file", s.model().file());
             g.writeStringField("sha256", s.model().sha256());
             g.writeStringField("version", s.model().version());
+            g.writeStringField("executionProvider", s.model().executionProvider());
             g.writeEndObject();
             g.writeObjectFieldStart("health");
             g.writeNumberField("framesCaptured", s.health().framesCaptured());

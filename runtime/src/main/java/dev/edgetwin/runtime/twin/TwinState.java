@@ -32,8 +32,9 @@ public record TwinState(
      * @param file file name
      * @param sha256 hex digest of the file
      * @param version the model's own version metadata, or "" if it has none
+     * @param executionProvider the ONNX Runtime execution provider it runs on: tensorrt, cuda, cpu
      */
-    public record ModelInfo(String file, String sha256, String version) {}
+    public record ModelInfo(String file, String sha256, String version, String executionProvider) {}
 
     /**
      * Pipeline health.
