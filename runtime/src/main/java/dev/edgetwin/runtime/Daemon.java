@@ -45,6 +45,17 @@ import org.tinylog.Logger;
  * #close()} may be called twice.
  */
 public final class Daemon implements AutoCloseable {
+
+    /** Where the daemon is in its life; models are loaded and warmed up before READY. */
+    public enum State {
+        /** Serving frames: every model it runs has been warmed up. */
+        READY,
+        /** Shutting down: threads stopping, connections and sessions closing. */
+        STOPPING,
+        /** Everything it owned is closed. */
+        STOPPED
+    }
+
     private final DaemonConfig config;
     private final FrameFeed feed;
     private final DetectorSlot detectors;
@@ -59,6 +70,7 @@ public final class Daemon implements AutoCloseable {
     private final Thread captureThread;
     private final Thread inferenceThread;
     private volatile boolean running = true;
+    private volatile State state = State.READY;
     private boolean closed;
 
     private Daemon(
@@ -132,7 +144,7 @@ public final class Daemon implements AutoCloseable {
             daemon.captureThread.start();
             daemon.inferenceThread.start();
             Logger.info(
-                    "Daemon started: {} -> {} -> {}",
+                    "Daemon ready: {} -> {} -> {}",
                     feed.describe(),
                     model.getFileName(),
                     config.mqttUri());
@@ -351,6 +363,11 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** READY from the moment {@link #start} returns (models warmed up), then STOPPING, STOPPED. */
+    public State state() {
+        return state;
+    }
+
     public long framesCaptured() {
         return captured.get();
     }
@@ -374,6 +391,7 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
+        state = State.STOPPING;
         running = false;
         captureThread.interrupt();
         inferenceThread.interrupt();
@@ -385,6 +403,7 @@ public final class Daemon implements AutoCloseable {
         }
         detectors.close();
         feed.close();
+        state = State.STOPPED;
         Logger.info(
                 "Daemon stopped: {} frames captured, {} processed, {} dropped, {} states published",
                 captured.get(),

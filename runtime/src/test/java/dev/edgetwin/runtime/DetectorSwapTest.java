@@ -38,7 +38,10 @@ class DetectorSwapTest {
                         1,
                         TestProfiles.cpu());
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
+        Daemon stopped;
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {
+            stopped = daemon;
+            assertEquals(Daemon.State.READY, daemon.state(), "warmed up before start returns");
             TwinState before = states.poll(60, TimeUnit.SECONDS);
             assertEquals(original.getFileName().toString(), before.model().file());
 

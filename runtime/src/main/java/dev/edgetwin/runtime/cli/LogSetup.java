@@ -22,16 +22,8 @@ final class LogSetup {
     }
 
     static Path logDirectory() {
-        String explicit = System.getenv("EDGETWIN_LOG_DIR");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base =
-                state != null && !state.isBlank()
-                        ? Path.of(state)
-                        : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("edgetwin").resolve("logs");
+        return UserDirectories.resolve(
+                "EDGETWIN_LOG_DIR", "XDG_STATE_HOME", ".local/state", "logs");
     }
 
     /** Flushes and closes the log writers (auto-shutdown is off so late shutdown logs survive). */

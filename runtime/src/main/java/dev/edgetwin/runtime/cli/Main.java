@@ -25,7 +25,18 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         LogSetup.configure();
-        int code = new CommandLine(new Main()).execute(args);
+        CommandLine cli = new CommandLine(new Main());
+        int code;
+        try {
+            ConfigFile config =
+                    ConfigFile.load(ConfigFile.defaultPath(), ConfigFile.optionKeys(cli));
+            cli.setDefaultValueProvider(config);
+            code = cli.execute(args);
+        } catch (IllegalArgumentException e) {
+            cli.getErr().println("edgetwin: " + e.getMessage());
+            cli.getErr().flush();
+            code = 2;
+        }
         LogSetup.shutdown();
         System.exit(code);
     }

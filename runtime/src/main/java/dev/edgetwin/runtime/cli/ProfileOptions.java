@@ -5,7 +5,9 @@ import dev.edgetwin.runtime.ProfileSelection;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that choose the device profile, shared by the commands that load models. */
 final class ProfileOptions {
@@ -32,7 +34,16 @@ final class ProfileOptions {
                     "Filesystem root to detect the device from (for testing against fixture trees).")
     Path deviceRoot;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The configuration file's {@code set:} overrides, then the command line's on top. */
     ProfileSelection resolve() throws ProfileException {
-        return ProfileSelection.resolve(profile, overrides, deviceRoot);
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (command != null && command.defaultValueProvider() instanceof ConfigFile config) {
+            merged.putAll(config.profileOverrides());
+        }
+        merged.putAll(overrides);
+        return ProfileSelection.resolve(profile, merged, deviceRoot);
     }
 }

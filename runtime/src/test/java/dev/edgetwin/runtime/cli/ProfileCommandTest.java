@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetwin.modelkit.ModelCache;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code edgetwin profile} and {@code edgetwin models inspect} against fixture machines. */
 class ProfileCommandTest {
@@ -21,21 +18,11 @@ class ProfileCommandTest {
 
     @TempDir Path dir;
 
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome execute(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
-
     @Test
     void anX86MachineWithoutAGpuGetsTheCpuProfileAndSaysWhyNotCudaOrTensorRt() {
-        Outcome o = execute("profile", "--device-root", FIXTURES.resolve("x86_64-cpu").toString());
+        CliRun o =
+                CliRun.execute(
+                        "profile", "--device-root", FIXTURES.resolve("x86_64-cpu").toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("profile:  x86_64-cpu"), o.out());
         assertTrue(o.out().contains("no NVIDIA driver"), o.out());
@@ -46,8 +33,8 @@ class ProfileCommandTest {
 
     @Test
     void aJetsonProfileOnThisCpuOnlyOnnxRuntimeFallsBackToCpuNamingTheReason() throws Exception {
-        Outcome o =
-                execute(
+        CliRun o =
+                CliRun.execute(
                         "profile",
                         "--json",
                         "--device-root",
@@ -69,8 +56,8 @@ class ProfileCommandTest {
 
     @Test
     void aBadOverrideNamesTheFieldAndTheValue() {
-        Outcome o =
-                execute(
+        CliRun o =
+                CliRun.execute(
                         "profile",
                         "--device-root",
                         FIXTURES.resolve("x86_64-cpu").toString(),
@@ -85,8 +72,8 @@ class ProfileCommandTest {
     @Test
     void inspectShowsTheContractAndWhichProvidersRunTheModelHere() throws Exception {
         Path model = ModelCache.ensureReferenceDetector(dir);
-        Outcome o =
-                execute(
+        CliRun o =
+                CliRun.execute(
                         "models",
                         "inspect",
                         model.toString(),
@@ -99,7 +86,7 @@ class ProfileCommandTest {
         assertTrue(o.out().lines().anyMatch(l -> l.matches("\\s+cuda\\s+no: .*")), o.out());
 
         Path notAModel = Files.writeString(dir.resolve("notes.onnx"), "hello\n");
-        Outcome bad = execute("models", "inspect", notAModel.toString());
+        CliRun bad = CliRun.execute("models", "inspect", notAModel.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("notes.onnx"), bad.err());
     }

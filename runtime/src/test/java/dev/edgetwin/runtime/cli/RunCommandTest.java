@@ -3,36 +3,21 @@ package dev.edgetwin.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RunCommandTest {
     @TempDir Path cache;
-
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome execute(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
-    }
 
     @Test
     void aTakenBrokerPortIsNamedWithWhatToDoInstead() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            Outcome o =
-                    execute(
+            CliRun o =
+                    CliRun.execute(
                             "run",
                             "--mqtt-port",
                             Integer.toString(port),
@@ -47,10 +32,10 @@ class RunCommandTest {
 
     @Test
     void badOptionsAreRejectedByName() {
-        Outcome o = execute("run", "--robot-id", "a/b", "--model-cache", cache.toString());
+        CliRun o = CliRun.execute("run", "--robot-id", "a/b", "--model-cache", cache.toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("robot id must be"), o.err());
-        Outcome fps = execute("run", "--fps", "0", "--model-cache", cache.toString());
+        CliRun fps = CliRun.execute("run", "--fps", "0", "--model-cache", cache.toString());
         assertTrue(fps.err().contains("camera fps must be in (0, 120], got 0.0"), fps.err());
     }
 
@@ -60,15 +45,15 @@ class RunCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        Outcome o = execute("watch", "--mqtt-port", Integer.toString(port), "--timeout", "5");
+        CliRun o = CliRun.execute("watch", "--mqtt-port", Integer.toString(port), "--timeout", "5");
         assertEquals(WatchCommand.EXIT_NO_BROKER, o.code(), o.err());
         assertTrue(o.err().contains("no MQTT broker answers at tcp://127.0.0.1:" + port), o.err());
     }
 
     @Test
     void benchPrintsEveryStageWithTheMachineAndRuntimeVersion() {
-        Outcome o =
-                execute(
+        CliRun o =
+                CliRun.execute(
                         "bench",
                         "--frames",
                         "3",
