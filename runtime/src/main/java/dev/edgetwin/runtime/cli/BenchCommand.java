@@ -1,7 +1,14 @@
 package dev.edgetwin.runtime.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.profiles.DeviceProfile;
+import dev.edgetwin.profiles.ModelRole;
+import dev.edgetwin.profiles.ProfileException;
+import dev.edgetwin.runtime.inference.ExecutionReport;
+import dev.edgetwin.runtime.inference.InferenceEngine;
+import dev.edgetwin.runtime.inference.InferenceException;
+import dev.edgetwin.runtime.inference.LoadedModel;
+import dev.edgetwin.runtime.inference.ModelContract;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.ObjectClass;
 import dev.edgetwin.sim.RenderedFrame;
@@ -53,11 +60,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Untimed frames first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @CommandLine.Mixin ProfileOptions profileOptions;
+
     @Option(
             names = "--threads",
             defaultValue = "0",
             description =
-                    "ONNX Runtime intra-op threads (0: its default). Default: ${DEFAULT-VALUE}.")
+                    "ONNX Runtime intra-op threads (0: the profile's). Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(
@@ -110,8 +119,30 @@ final class BenchCommand implements Callable<Integer> {
         double[] detectMs = new double[frames];
         double[] placeMs = new double[frames];
         long detections = 0;
-        try (OnnxDetector detector =
-                OnnxDetector.open(modelPath, new OnnxDetector.Options(0.5f, 0.5f, 100, threads))) {
+        DeviceProfile profile;
+        try {
+            if (threads > 0) {
+                profileOptions.overrides.put("cpu.intraOpThreads", Integer.toString(threads));
+            }
+            profile = profileOptions.resolve().profile();
+        } catch (ProfileException e) {
+            err.printf("edgetwin bench: %s%n", e.getMessage());
+            return 2;
+        }
+        ExecutionReport report;
+        try (LoadedModel loaded =
+                        InferenceEngine.instance()
+                                .load(
+                                        modelPath,
+                                        ModelRole.DETECTOR,
+                                        profile,
+                                        ModelContract.detector());
+                OnnxDetector detector =
+                        OnnxDetector.forSession(
+                                loaded.session(),
+                                modelPath,
+                                new OnnxDetector.Options(0.5f, 0.5f, 100, 0))) {
+            report = loaded.report();
             for (int i = 0; i < warmup + frames; i++) {
                 RenderedFrame f = rendered[i % distinct];
                 long t0 = System.nanoTime();
@@ -125,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
                     detections += found.size();
                 }
             }
-        } catch (DetectorException e) {
+        } catch (DetectorException | InferenceException e) {
             err.printf("edgetwin bench: %s%n", e.getMessage());
             return 1;
         }
@@ -134,9 +165,16 @@ final class BenchCommand implements Callable<Integer> {
                 frames, warmup);
         out.printf("model: %s%n", modelPath.getFileName());
         out.printf(
-                "ONNX Runtime %s, CPU execution provider, intra-op threads: %s%n",
-                OrtEnvironment.getEnvironment().getVersion(),
-                threads == 0 ? "default" : Integer.toString(threads));
+                "ONNX Runtime %s, %s execution provider (profile %s), intra-op threads: %s%n",
+                InferenceEngine.instance().onnxRuntimeVersion(),
+                report.used().id(),
+                profile.id(),
+                profile.cpu().intraOpThreads() == 0
+                        ? "default"
+                        : Integer.toString(profile.cpu().intraOpThreads()));
+        for (ExecutionReport.SkippedProvider skipped : report.skipped()) {
+            out.printf("  %s not used: %s%n", skipped.provider().id(), skipped.reason());
+        }
         out.printf("CPU: %s%n", cpuDescription());
         out.printf(
                 "Java: %s %s%n",
