@@ -1,5 +1,6 @@
 package dev.edgetwin.modelkit;
 
+import dev.edgetwin.modelkit.scorer.TrajectoryScorerTrainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,6 +23,9 @@ import org.tinylog.Logger;
 public final class ModelCache {
     /** The file-name stem of the reference detector; the project version and hash follow. */
     static final String REFERENCE_DETECTOR_STEM = "edgetwin-reference-detector";
+
+    /** The file-name stem of the trajectory scorer; the project version and hash follow. */
+    static final String TRAJECTORY_SCORER_STEM = "edgetwin-trajectory-scorer";
 
     private static final int HASH_CHARS = 16;
 
@@ -88,6 +92,63 @@ public final class ModelCache {
     static String referenceDetectorFileName(byte[] model) {
         String hash = HexFormat.of().formatHex(sha256(model)).substring(0, HASH_CHARS);
         return REFERENCE_DETECTOR_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
+    }
+
+    /**
+     * The reference trajectory scorer's file in {@code cacheDir} (see {@link
+     * dev.edgetwin.modelkit.scorer.ScorerContract}), written first if it is missing or its content
+     * differs from what this version trains. The name is {@value #TRAJECTORY_SCORER_STEM}-{project
+     * version}-{first 16 hex digits of its SHA-256}.onnx. The model is trained with {@link
+     * TrajectoryScorerTrainer.Config#defaults()} on the first call in a JVM (about 5 s on two
+     * cores), then kept in memory; training is deterministic, so every process writes the same
+     * bytes under the same name.
+     *
+     * @throws IOException if the directory cannot be created or the file cannot be written
+     */
+    public static Path ensureTrajectoryScorer(Path cacheDir) throws IOException {
+        byte[] model = TrajectoryScorerTrainer.defaultModel();
+        Path target = cacheDir.resolve(trajectoryScorerFileName(model));
+        if (holds(target, model)) {
+            return target;
+        }
+        writeAtomically(cacheDir, target, model);
+        Logger.info("Generated trajectory scorer model {} ({} bytes)", target, model.length);
+        return target;
+    }
+
+    static String trajectoryScorerFileName(byte[] model) {
+        String hash = HexFormat.of().formatHex(sha256(model)).substring(0, HASH_CHARS);
+        return TRAJECTORY_SCORER_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
+    }
+
+    /**
+     * Writes {@code model} to a temporary file in {@code cacheDir}, forces it to disk and renames
+     * it to {@code target} atomically, so a reader never sees half a model.
+     */
+    private static void writeAtomically(Path cacheDir, Path target, byte[] model)
+            throws IOException {
+        Files.createDirectories(cacheDir);
+        Path temp = Files.createTempFile(cacheDir, target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(model);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
+            }
+            try {
+                Files.move(
+                        temp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     /** Whether {@code file} exists with exactly these bytes (a torn or edited file does not). */

@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** The project version this module was built as, stamped into model provenance. */
-final class ModelKitVersion {
-    static final String VERSION = load();
+public final class ModelKitVersion {
+    /** The project version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    public static final String VERSION = load();
 
     private ModelKitVersion() {}
 

@@ -22,27 +22,28 @@ import java.util.Set;
  * counter, so the same sequence of calls always serialises to the same bytes: models built this way
  * can be cached and compared by content hash.
  *
- * <p>Not thread-safe; one builder per model.
+ * <p>Not thread-safe; one builder per model. Public only so that the generators in modelkit's
+ * subpackages can use it; nothing outside modelkit should.
  */
-final class OnnxGraphBuilder {
+public final class OnnxGraphBuilder {
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final Set<String> names = new HashSet<>();
     private int counter;
 
-    OnnxGraphBuilder(String graphName) {
+    public OnnxGraphBuilder(String graphName) {
         graph.setName(graphName);
     }
 
     /** Declares a float32 graph input with a fixed shape; returns its name. */
-    String floatInput(String name, long... shape) {
+    public String floatInput(String name, long... shape) {
         claim(name);
         graph.addInput(floatValueInfo(name, shape));
         return name;
     }
 
     /** Declares {@code value} (already produced by a node) as a float32 graph output. */
-    void floatOutput(String value, long... shape) {
+    public void floatOutput(String value, long... shape) {
         if (!names.contains(value)) {
             throw new IllegalArgumentException("no value named '" + value + "' in the graph");
         }
@@ -53,14 +54,14 @@ final class OnnxGraphBuilder {
      * Declares a graph input of any element type whose dims may be symbolic: each of {@code dims}
      * is a number ({@code "3"}), a name ({@code "batch"}) or {@code "?"} for an unknown dimension.
      */
-    String input(String name, TensorProto.DataType type, String... dims) {
+    public String input(String name, TensorProto.DataType type, String... dims) {
         claim(name);
         graph.addInput(valueInfo(name, type, dims));
         return name;
     }
 
     /** Declares {@code value} as a graph output; {@code dims} as for {@link #input}. */
-    void output(String value, TensorProto.DataType type, String... dims) {
+    public void output(String value, TensorProto.DataType type, String... dims) {
         if (!names.contains(value)) {
             throw new IllegalArgumentException("no value named '" + value + "' in the graph");
         }
@@ -71,7 +72,7 @@ final class OnnxGraphBuilder {
      * Adds a tensor of one-byte values (int8 or uint8, as quantized weights and zero points are),
      * stored as {@code raw_data}; an empty {@code shape} makes a scalar.
      */
-    String bytes(String hint, TensorProto.DataType type, byte[] values, long... shape) {
+    public String bytes(String hint, TensorProto.DataType type, byte[] values, long... shape) {
         if (type != TensorProto.DataType.INT8 && type != TensorProto.DataType.UINT8) {
             throw new IllegalArgumentException(
                     hint + ": one-byte values need int8 or uint8, got " + type);
@@ -84,7 +85,7 @@ final class OnnxGraphBuilder {
     }
 
     /** Adds an int32 tensor (a quantized bias), stored in {@code int32_data}. */
-    String int32s(String hint, int[] values, long... shape) {
+    public String int32s(String hint, int[] values, long... shape) {
         checkSize(hint, values.length, shape);
         TensorProto.Builder t = tensor(hint, TensorProto.DataType.INT32, shape);
         for (int v : values) {
@@ -98,7 +99,7 @@ final class OnnxGraphBuilder {
      * Adds a float16 tensor from IEEE 754 half-precision bit patterns (e.g. 0x3C00 is 1.0), stored
      * little-endian in {@code raw_data} as ONNX requires.
      */
-    String float16s(String hint, short[] bits, long... shape) {
+    public String float16s(String hint, short[] bits, long... shape) {
         checkSize(hint, bits.length, shape);
         byte[] raw = new byte[2 * bits.length];
         for (int i = 0; i < bits.length; i++) {
@@ -112,7 +113,7 @@ final class OnnxGraphBuilder {
     }
 
     /** Adds a float32 weight tensor; {@code values.length} must equal the product of the dims. */
-    String floats(String hint, float[] values, long... shape) {
+    public String floats(String hint, float[] values, long... shape) {
         checkSize(hint, values.length, shape);
         TensorProto.Builder t = tensor(hint, TensorProto.DataType.FLOAT, shape);
         for (float v : values) {
@@ -123,17 +124,17 @@ final class OnnxGraphBuilder {
     }
 
     /** Adds a float32 scalar (rank 0), as Clip's bounds and broadcast operands want. */
-    String scalar(float value) {
+    public String scalar(float value) {
         return floats("scalar", new float[] {value});
     }
 
     /** Adds a 1-D int64 tensor, as Reshape, Slice and Pad take their shape arguments. */
-    String int64s(String hint, long... values) {
+    public String int64s(String hint, long... values) {
         return int64Tensor(hint, values, values.length);
     }
 
     /** Adds an int64 tensor of any shape; {@code values.length} must equal its size. */
-    String int64Tensor(String hint, long[] values, long... shape) {
+    public String int64Tensor(String hint, long[] values, long... shape) {
         checkSize(hint, values.length, shape);
         TensorProto.Builder t = tensor(hint, TensorProto.DataType.INT64, shape);
         for (long v : values) {
@@ -144,17 +145,19 @@ final class OnnxGraphBuilder {
     }
 
     /** Adds a node with one output and returns the output's generated name. */
-    String node(String opType, String[] inputs, AttributeProto... attributes) {
+    public String node(String opType, String[] inputs, AttributeProto... attributes) {
         return addNode(opType, new String[] {fresh(lower(opType))}, inputs, attributes)[0];
     }
 
     /** Adds a node whose single output gets the given name (for graph outputs). */
-    String namedNode(String opType, String output, String[] inputs, AttributeProto... attributes) {
+    public String namedNode(
+            String opType, String output, String[] inputs, AttributeProto... attributes) {
         return addNode(opType, new String[] {output}, inputs, attributes)[0];
     }
 
     /** Adds a node with several outputs (e.g. MaxPool and its indices); returns their names. */
-    String[] multiNode(String opType, int outputs, String[] inputs, AttributeProto... attributes) {
+    public String[] multiNode(
+            String opType, int outputs, String[] inputs, AttributeProto... attributes) {
         String stem = fresh(lower(opType));
         String[] names = new String[outputs];
         for (int i = 0; i < outputs; i++) {
@@ -192,35 +195,36 @@ final class OnnxGraphBuilder {
     }
 
     /** Shorthand for an attribute-free node, e.g. {@code op("Add", a, b)}. */
-    String op(String opType, String... inputs) {
+    public String op(String opType, String... inputs) {
         return node(opType, inputs);
     }
 
-    String concat(long axis, String... inputs) {
+    public String concat(long axis, String... inputs) {
         return node("Concat", inputs, integer("axis", axis));
     }
 
-    String reshape(String x, long... shape) {
+    public String reshape(String x, long... shape) {
         return op("Reshape", x, int64s("shape", shape));
     }
 
     /** Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code axis}. */
-    String slice(String x, long axis, long start, long end) {
+    public String slice(String x, long axis, long start, long end) {
         return op("Slice", x, int64s("starts", start), int64s("ends", end), int64s("axes", axis));
     }
 
-    String cast(String x, TensorProto.DataType to) {
+    public String cast(String x, TensorProto.DataType to) {
         return node("Cast", new String[] {x}, integer("to", to.getNumber()));
     }
 
     /** Adds a key to {@code metadata_props}; keys keep their insertion order. */
-    void metadata(String key, String value) {
+    public void metadata(String key, String value) {
         if (metadata.putIfAbsent(key, value) != null) {
             throw new IllegalArgumentException("metadata key '" + key + "' set twice");
         }
     }
 
-    ModelProto build(long irVersion, long opset, String producerName, String producerVersion) {
+    public ModelProto build(
+            long irVersion, long opset, String producerName, String producerVersion) {
         ModelProto.Builder model =
                 ModelProto.newBuilder()
                         .setIrVersion(irVersion)
@@ -236,7 +240,7 @@ final class OnnxGraphBuilder {
         return model.build();
     }
 
-    static AttributeProto ints(String name, long... values) {
+    public static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder a =
                 AttributeProto.newBuilder()
                         .setName(name)
@@ -247,7 +251,7 @@ final class OnnxGraphBuilder {
         return a.build();
     }
 
-    static AttributeProto string(String name, String value) {
+    public static AttributeProto string(String name, String value) {
         return AttributeProto.newBuilder()
                 .setName(name)
                 .setType(AttributeProto.AttributeType.STRING)
@@ -255,7 +259,7 @@ final class OnnxGraphBuilder {
                 .build();
     }
 
-    static AttributeProto integer(String name, long value) {
+    public static AttributeProto integer(String name, long value) {
         return AttributeProto.newBuilder()
                 .setName(name)
                 .setType(AttributeProto.AttributeType.INT)
