@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgetwin.modelkit.ModelInspectionException;
 import dev.edgetwin.modelkit.ModelInspector;
 import dev.edgetwin.modelkit.ModelReport;
+import dev.edgetwin.modelkit.quantize.CalibrationMethod;
+import dev.edgetwin.modelkit.quantize.CalibrationSet;
+import dev.edgetwin.modelkit.quantize.QdqFormat;
+import dev.edgetwin.modelkit.quantize.QuantizationException;
+import dev.edgetwin.modelkit.quantize.QuantizationOptions;
+import dev.edgetwin.modelkit.quantize.QuantizedModel;
+import dev.edgetwin.modelkit.quantize.StaticQuantizer;
 import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ExecutionProvider;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
+import dev.edgetwin.runtime.SimulatedFeed;
 import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.InferenceException;
 import dev.edgetwin.runtime.inference.LoadedModel;
@@ -18,8 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +40,7 @@ import picocli.CommandLine.Parameters;
         name = "models",
         mixinStandardHelpOptions = true,
         description = "Model tools.",
-        subcommands = {ModelsCommand.Inspect.class})
+        subcommands = {ModelsCommand.Inspect.class, ModelsCommand.Quantize.class})
 final class ModelsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +120,164 @@ final class ModelsCommand implements Runnable {
                 return "no: "
                         + (e.refusals().isEmpty() ? e.getMessage() : e.refusals().get(0).reason());
             }
+        }
+    }
+
+    /**
+     * {@code edgetwin models quantize IN OUT}: static INT8 (QDQ) quantization, calibrated on a
+     * folder of images or on frames of the simulated camera the daemon runs by default.
+     */
+    @Command(
+            name = "quantize",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Quantizes a float32 ONNX model to static INT8 (QDQ: int8 per-channel weights,"
+                        + " int32 bias, asymmetric activations), calibrated on camera frames.",
+                "The decode head after the last Conv/Gemm/MatMul and the graph outputs stay float."
+            })
+    static final class Quantize implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "IN", description = "The float32 ONNX model.")
+        Path in;
+
+        @Parameters(
+                index = "1",
+                paramLabel = "OUT",
+                description = "Where to write the quantized model (replaced atomically).")
+        Path out;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Frames frames;
+
+        static final class Frames {
+            @Option(
+                    names = "--calibration",
+                    paramLabel = "DIR",
+                    description = "A folder of PNG/JPEG images, letterboxed as the runtime does.")
+            Path folder;
+
+            @Option(
+                    names = "--frames",
+                    paramLabel = "N",
+                    description =
+                            "Capture N frames from the camera: the simulated factory (--seed),"
+                                    + " one every 3 s of scene time.")
+            Integer count;
+        }
+
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                paramLabel = "S",
+                description =
+                        "Seed of the simulated factory for --frames (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--method",
+                defaultValue = "minmax",
+                paramLabel = "minmax|percentile|entropy",
+                description = "How activation ranges are chosen (default: ${DEFAULT-VALUE}).")
+        String method;
+
+        @Option(
+                names = "--percentile",
+                defaultValue = "99.99",
+                paramLabel = "P",
+                description =
+                        "For --method percentile: keep P%% of the values at each end (default: ${DEFAULT-VALUE}).")
+        double percentile;
+
+        @Option(
+                names = "--format",
+                defaultValue = "s8s8",
+                paramLabel = "s8s8|u8s8",
+                description =
+                        "int8 or uint8 activations; u8s8 lets ONNX Runtime fuse branching graphs on"
+                                + " x86 CPUs (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(
+                names = "--exclude-node",
+                paramLabel = "NAME",
+                description = "Keep this node float (repeatable).")
+        List<String> excludeNodes = List.of();
+
+        @Option(
+                names = "--exclude-op",
+                paramLabel = "TYPE",
+                description = "Keep every node of this operator type float (repeatable).")
+        List<String> excludeOps = List.of();
+
+        @Option(
+                names = "--quantize-head",
+                description = "Quantize the decode head too instead of keeping it float.")
+        boolean quantizeHead;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            QuantizedModel q;
+            QuantizationOptions options;
+            try {
+                options =
+                        new QuantizationOptions(
+                                CalibrationMethod.parse(method),
+                                percentile,
+                                QdqFormat.parse(format),
+                                Set.copyOf(excludeNodes),
+                                Set.copyOf(excludeOps),
+                                !quantizeHead);
+            } catch (IllegalArgumentException e) {
+                err.printf("edgetwin models quantize: %s%n", e.getMessage());
+                err.flush();
+                return 2;
+            }
+            try {
+                CalibrationSet calibration =
+                        frames.folder != null
+                                ? CalibrationSet.imageFolder(frames.folder)
+                                : CalibrationSet.camera(
+                                        SimulatedFeed.demo(seed, 10).camera(),
+                                        frames.count,
+                                        CalibrationSet.DEFAULT_FRAME_INTERVAL_SECONDS);
+                q = StaticQuantizer.quantize(this.in, this.out, calibration, options);
+                out.printf(
+                        "wrote %s (%,d bytes): %s%n",
+                        this.out, q.bytes().length, StaticQuantizer.description(options.format()));
+                long folded =
+                        q.quantizedNodes().stream().filter(n -> n.endsWith("(folded)")).count();
+                out.printf(
+                        "  int8 nodes    %d (%d ReLUs folded into the layer before them)%n",
+                        q.quantizedNodes().size(), folded);
+                out.printf("  Q/DQ pairs    %d activations%n", q.activationTensors());
+                out.printf(
+                        "  kept float    %s%n",
+                        q.excludedNodes().isEmpty()
+                                ? "none"
+                                : q.excludedNodes().size() + ": " + abbreviate(q.excludedNodes()));
+                out.printf(
+                        "  calibration   %s over %d frames from %s%n",
+                        options.methodDescription(), q.calibrationInputs(), calibration.source());
+                out.printf("                sha256 %s%n", q.calibrationSha256());
+                out.flush();
+                return 0;
+            } catch (QuantizationException e) {
+                err.printf("edgetwin models quantize: %s%n", e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
+
+        /** The first few names, then how many more: a decode head can be a hundred nodes. */
+        private static String abbreviate(List<String> names) {
+            int shown = Math.min(names.size(), 6);
+            String head = String.join(", ", names.subList(0, shown));
+            return shown == names.size()
+                    ? head
+                    : head + ", ... (" + (names.size() - shown) + " more)";
         }
     }
 }
