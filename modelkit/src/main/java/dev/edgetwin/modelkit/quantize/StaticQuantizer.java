@@ -6,19 +6,15 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.edgetwin.modelkit.ModelFiles;
 import dev.edgetwin.modelkit.ModelInspectionException;
 import dev.edgetwin.modelkit.ModelInspector;
 import dev.edgetwin.modelkit.ModelReport;
 import dev.edgetwin.modelkit.quantize.QuantizationException.Code;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -257,37 +253,11 @@ public final class StaticQuantizer {
     }
 
     private static void write(Path out, byte[] bytes) throws QuantizationException {
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                    OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
-                os.write(bytes);
-                os.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(
-                        tmp,
-                        out,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            ModelFiles.writeAtomically(out, bytes);
         } catch (IOException e) {
             throw new QuantizationException(
                     Code.WRITE_FAILED, out + ": cannot write the quantized model: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // The write already failed; that is what gets reported.
-                }
-            }
         }
     }
 
