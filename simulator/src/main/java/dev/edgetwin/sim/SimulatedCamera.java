@@ -47,7 +47,8 @@ public final class SimulatedCamera {
     private final FactoryScene scene;
     private final CameraModel model;
     private final String cameraId;
-    private final double noiseSigma;
+    private final RenderSettings settings;
+    private final Lighting lighting;
     private final boolean cullToScreenRect;
     private final int width;
     private final int height;
@@ -61,6 +62,11 @@ public final class SimulatedCamera {
 
     private final float[] depth;
     private final float[] shade;
+
+    /** Lit, interleaved RGB before noise and rounding (and before blur, when there is one). */
+    private final float[] lit;
+
+    private final float[] blurred;
     private final byte[] material;
     private final int[] objectIds;
 
@@ -99,7 +105,17 @@ public final class SimulatedCamera {
      */
     public SimulatedCamera(
             FactoryScene scene, CameraModel model, String cameraId, double noiseSigma) {
-        this(scene, model, cameraId, noiseSigma, true);
+        this(scene, model, cameraId, noiseSettings(noiseSigma), true);
+    }
+
+    /**
+     * A camera with its own exposure, white balance, light, noise and blur (see {@link
+     * RenderSettings}); {@link RenderSettings#defaults()} renders exactly as {@link
+     * #SimulatedCamera(FactoryScene)} does.
+     */
+    public SimulatedCamera(
+            FactoryScene scene, CameraModel model, String cameraId, RenderSettings settings) {
+        this(scene, model, cameraId, settings, true);
     }
 
     /**
@@ -112,15 +128,21 @@ public final class SimulatedCamera {
             String cameraId,
             double noiseSigma,
             boolean cullToScreenRect) {
+        this(scene, model, cameraId, noiseSettings(noiseSigma), cullToScreenRect);
+    }
+
+    private SimulatedCamera(
+            FactoryScene scene,
+            CameraModel model,
+            String cameraId,
+            RenderSettings settings,
+            boolean cullToScreenRect) {
         this.cullToScreenRect = cullToScreenRect;
         this.scene = Objects.requireNonNull(scene, "scene");
         this.model = Objects.requireNonNull(model, "model");
         this.cameraId = Objects.requireNonNull(cameraId, "cameraId");
-        if (!(noiseSigma >= 0 && noiseSigma <= 255)) {
-            throw new IllegalArgumentException(
-                    "noiseSigma must be in [0, 255] levels, got " + noiseSigma);
-        }
-        this.noiseSigma = noiseSigma;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.lighting = Lighting.of(settings);
         CameraIntrinsics k = model.intrinsics();
         width = k.width();
         height = k.height();
@@ -142,6 +164,8 @@ public final class SimulatedCamera {
         model.pixelRay(k.cx(), k.cy(), opticalAxis);
         depth = new float[n];
         shade = new float[n];
+        lit = new float[3 * n];
+        blurred = settings.blurSigma() > 0 ? new float[3 * n] : null;
         material = new byte[n];
         objectIds = new int[n];
         int objects = scene.objectCount();
@@ -178,7 +202,19 @@ public final class SimulatedCamera {
     }
 
     public double noiseSigma() {
-        return noiseSigma;
+        return settings.noiseSigma();
+    }
+
+    public RenderSettings settings() {
+        return settings;
+    }
+
+    private static RenderSettings noiseSettings(double noiseSigma) {
+        if (!(noiseSigma >= 0 && noiseSigma <= 255)) {
+            throw new IllegalArgumentException(
+                    "noiseSigma must be in [0, 255] levels, got " + noiseSigma);
+        }
+        return RenderSettings.defaults().withNoise(noiseSigma);
     }
 
     /**
@@ -266,11 +302,11 @@ public final class SimulatedCamera {
         final double s = egoSin;
         final double hallX = FactoryScene.HALL_LENGTH;
         final double hallY = FactoryScene.HALL_WIDTH;
-        final float floorShade = Lighting.shade(0, 0, 1);
-        final float wallFacingPlusX = Lighting.shade(1, 0, 0);
-        final float wallFacingMinusX = Lighting.shade(-1, 0, 0);
-        final float wallFacingPlusY = Lighting.shade(0, 1, 0);
-        final float wallFacingMinusY = Lighting.shade(0, -1, 0);
+        final float floorShade = lighting.shade(0, 0, 1);
+        final float wallFacingPlusX = lighting.shade(1, 0, 0);
+        final float wallFacingMinusX = lighting.shade(-1, 0, 0);
+        final float wallFacingPlusY = lighting.shade(0, 1, 0);
+        final float wallFacingMinusY = lighting.shade(0, -1, 0);
         final byte floor = (byte) Material.FLOOR.ordinal();
         final byte marking = (byte) Material.MARKING.ordinal();
         final byte wall = (byte) Material.WALL.ordinal();
@@ -340,12 +376,12 @@ public final class SimulatedCamera {
         final double rs = StrictMath.sin(relative);
         // Faces: -x, +x, -y, +y, bottom, top, with the box's axes expressed in the factory frame.
         final float[] faceShade = {
-            Lighting.shade(-c, -s, 0),
-            Lighting.shade(c, s, 0),
-            Lighting.shade(s, -c, 0),
-            Lighting.shade(-s, c, 0),
-            Lighting.shade(0, 0, -1),
-            Lighting.shade(0, 0, 1)
+            lighting.shade(-c, -s, 0),
+            lighting.shade(c, s, 0),
+            lighting.shade(s, -c, 0),
+            lighting.shade(-s, c, 0),
+            lighting.shade(0, 0, -1),
+            lighting.shade(0, 0, 1)
         };
         final byte mat = (byte) m.ordinal();
         final boolean stats = id >= 0;
@@ -432,7 +468,7 @@ public final class SimulatedCamera {
         final double c = egoCos;
         final double s = egoSin;
         final double originOutside = lox * lox + loy * loy - r * r;
-        final float topShade = Lighting.shade(0, 0, 1);
+        final float topShade = lighting.shade(0, 0, 1);
         final byte mat = (byte) m.ordinal();
         for (int v = rect[1]; v < rect[3]; v++) {
             int row = v * width;
@@ -488,7 +524,7 @@ public final class SimulatedCamera {
                     // Only a ray from above can enter through a cap: the top.
                     shade[p] =
                             side
-                                    ? Lighting.shade(
+                                    ? lighting.shade(
                                             (lox + near * dx) / r, (loy + near * dy) / r, 0)
                                     : topShade;
                     objectIds[p] = id;
@@ -598,7 +634,10 @@ public final class SimulatedCamera {
         return rect[0] < rect[2] && rect[1] < rect[3];
     }
 
-    /** Lit colours plus noise into a new pixel array, and each object's visible pixels and box. */
+    /**
+     * Lit colours (exposure and white balance included), blur, noise into a new pixel array, and
+     * each object's visible pixels and box.
+     */
     private byte[] compose(double simTimeSeconds) {
         Arrays.fill(visiblePixels, 0);
         Arrays.fill(minX, Integer.MAX_VALUE);
@@ -609,30 +648,20 @@ public final class SimulatedCamera {
         float[] red = new float[materials.length];
         float[] green = new float[materials.length];
         float[] blue = new float[materials.length];
+        double exposure = settings.exposure();
         for (Material m : materials) {
-            red[m.ordinal()] = m.red;
-            green[m.ordinal()] = m.green;
-            blue[m.ordinal()] = m.blue;
+            // Exactly the base colour with the default settings (gains of 1).
+            red[m.ordinal()] = (float) (m.red * (exposure * settings.redGain()));
+            green[m.ordinal()] = (float) (m.green * (exposure * settings.greenGain()));
+            blue[m.ordinal()] = (float) (m.blue * (exposure * settings.blueGain()));
         }
-        byte[] rgb = new byte[3 * width * height];
-        SensorNoise noise = noiseSigma > 0 ? new SensorNoise(scene.seed(), simTimeSeconds) : null;
-        float sigma = (float) noiseSigma;
         for (int v = 0, p = 0; v < height; v++) {
             for (int u = 0; u < width; u++, p++) {
                 int m = material[p];
                 float f = shade[p];
-                float r = red[m] * f;
-                float g = green[m] * f;
-                float b = blue[m] * f;
-                if (noise != null) {
-                    long bits = noise.nextBits();
-                    r += sigma * SensorNoise.gaussian(bits, 0);
-                    g += sigma * SensorNoise.gaussian(bits, 1);
-                    b += sigma * SensorNoise.gaussian(bits, 2);
-                }
-                rgb[3 * p] = toByte(r);
-                rgb[3 * p + 1] = toByte(g);
-                rgb[3 * p + 2] = toByte(b);
+                lit[3 * p] = red[m] * f;
+                lit[3 * p + 1] = green[m] * f;
+                lit[3 * p + 2] = blue[m] * f;
                 int id = objectIds[p];
                 if (id >= 0) {
                     visiblePixels[id]++;
@@ -642,6 +671,30 @@ public final class SimulatedCamera {
                     maxY[id] = Math.max(maxY[id], v);
                 }
             }
+        }
+        float[] image = lit;
+        if (blurred != null) {
+            GaussianBlur.apply(lit, blurred, width, height, settings.blurSigma());
+            image = blurred;
+        }
+        byte[] rgb = new byte[3 * width * height];
+        double noiseSigma = settings.noiseSigma();
+        SensorNoise noise = noiseSigma > 0 ? new SensorNoise(scene.seed(), simTimeSeconds) : null;
+        float sigma = (float) noiseSigma;
+        int n = width * height;
+        for (int p = 0; p < n; p++) {
+            float r = image[3 * p];
+            float g = image[3 * p + 1];
+            float b = image[3 * p + 2];
+            if (noise != null) {
+                long bits = noise.nextBits();
+                r += sigma * SensorNoise.gaussian(bits, 0);
+                g += sigma * SensorNoise.gaussian(bits, 1);
+                b += sigma * SensorNoise.gaussian(bits, 2);
+            }
+            rgb[3 * p] = toByte(r);
+            rgb[3 * p + 1] = toByte(g);
+            rgb[3 * p + 2] = toByte(b);
         }
         return rgb;
     }
@@ -701,7 +754,8 @@ public final class SimulatedCamera {
                 + "x"
                 + height
                 + ", noiseSigma="
-                + noiseSigma
+                + settings.noiseSigma()
+                + (settings.blurSigma() > 0 ? ", blurSigma=" + settings.blurSigma() : "")
                 + ", "
                 + scene
                 + "]";
