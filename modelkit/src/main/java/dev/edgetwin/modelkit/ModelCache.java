@@ -1,14 +1,10 @@
 package dev.edgetwin.modelkit;
 
 import dev.edgetwin.modelkit.scorer.TrajectoryScorerTrainer;
+import dev.edgetwin.modelkit.training.DetectorTrainer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -27,7 +23,12 @@ public final class ModelCache {
     /** The file-name stem of the trajectory scorer; the project version and hash follow. */
     static final String TRAJECTORY_SCORER_STEM = "edgetwin-trajectory-scorer";
 
+    /** The file-name stem of the trained detector; the project version and config hash follow. */
+    static final String TRAINED_DETECTOR_STEM = "edgetwin-trained-detector";
+
     private static final int HASH_CHARS = 16;
+
+    private static final Object TRAINED_DETECTOR_LOCK = new Object();
 
     private ModelCache() {}
 
@@ -62,29 +63,7 @@ public final class ModelCache {
         if (holds(target, model)) {
             return target;
         }
-        Files.createDirectories(cacheDir);
-        Path temp = Files.createTempFile(cacheDir, target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(model);
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                // Durable before it becomes visible under its final name.
-                out.force(true);
-            }
-            try {
-                Files.move(
-                        temp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        writeAtomically(cacheDir, target, model);
         Logger.info("Generated reference detector model {} ({} bytes)", target, model.length);
         return target;
     }
@@ -92,6 +71,42 @@ public final class ModelCache {
     static String referenceDetectorFileName(byte[] model) {
         String hash = HexFormat.of().formatHex(sha256(model)).substring(0, HASH_CHARS);
         return REFERENCE_DETECTOR_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
+    }
+
+    /**
+     * The trained detector's file in {@code cacheDir} (see {@link DetectorTrainer}), trained with
+     * {@link DetectorTrainer.Config#defaults()} and written first if it is missing, torn or edited.
+     * The name is {@value #TRAINED_DETECTOR_STEM}-{project version}-{{@link
+     * DetectorTrainer.Config#fingerprint() config fingerprint}}.onnx: training takes seconds, so
+     * the name comes from what decides the bytes (project version, trainer revision, config), not
+     * from the bytes. A file under that name is kept if it parses, records the same config, and its
+     * graph still matches the SHA-256 recorded in its metadata; otherwise it is retrained and
+     * replaced (temporary file, forced to disk, atomic rename). Training is deterministic, so
+     * concurrent processes write the same bytes.
+     *
+     * @throws IOException if the directory cannot be created or the file cannot be written
+     */
+    public static Path ensureTrainedDetector(Path cacheDir) throws IOException {
+        DetectorTrainer.Config config = DetectorTrainer.Config.defaults();
+        Path target = cacheDir.resolve(trainedDetectorFileName(config));
+        synchronized (TRAINED_DETECTOR_LOCK) {
+            if (DetectorTrainer.isIntact(target, config)) {
+                return target;
+            }
+            byte[] model = DetectorTrainer.defaultModel();
+            writeAtomically(cacheDir, target, model);
+            Logger.info("Wrote trained detector model {} ({} bytes)", target, model.length);
+        }
+        return target;
+    }
+
+    static String trainedDetectorFileName(DetectorTrainer.Config config) {
+        return TRAINED_DETECTOR_STEM
+                + "-"
+                + ModelKitVersion.VERSION
+                + "-"
+                + config.fingerprint()
+                + ".onnx";
     }
 
     /**
@@ -121,34 +136,11 @@ public final class ModelCache {
         return TRAJECTORY_SCORER_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
     }
 
-    /**
-     * Writes {@code model} to a temporary file in {@code cacheDir}, forces it to disk and renames
-     * it to {@code target} atomically, so a reader never sees half a model.
-     */
+    /** Creates the cache directory if needed, then writes {@code target} whole or not at all. */
     private static void writeAtomically(Path cacheDir, Path target, byte[] model)
             throws IOException {
         Files.createDirectories(cacheDir);
-        Path temp = Files.createTempFile(cacheDir, target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(model);
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(
-                        temp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        ModelFiles.writeAtomically(target, model);
     }
 
     /** Whether {@code file} exists with exactly these bytes (a torn or edited file does not). */

@@ -19,8 +19,8 @@ public final class ModelFiles {
      * never sees half a model, and concurrent writers of the same content are safe.
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        // The directory must exist: a typo in an output path should fail, not create folders.
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {

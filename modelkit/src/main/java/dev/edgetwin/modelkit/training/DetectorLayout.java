@@ -25,8 +25,11 @@ final class DetectorLayout {
     /** Input pixels between anchors. */
     static final int STRIDE = 8;
 
-    /** Box hypotheses per anchor and class: whole same-class blobs, and blobs cut at edges. */
-    static final int HYPOTHESES = 2;
+    /**
+     * Box hypotheses per anchor and class: whole same-class blobs; blobs cut at brightness edges;
+     * blobs cut at brightness edges and at steps in their outline.
+     */
+    static final int HYPOTHESES = 3;
 
     static final int CLASSES = ObjectClass.values().length;
 
@@ -39,7 +42,19 @@ final class DetectorLayout {
     static final int STEM_IN = 4;
 
     /** Per-anchor, per-class descriptor channels the score head reads (see FeatureStack). */
-    static final int DESCRIPTOR = 25;
+    static final int DESCRIPTOR = 15 * HYPOTHESES - 1;
+
+    /** Descriptor channel where the cross-hypothesis ratios start. */
+    static final int DESCRIPTOR_RATIOS = 8 * HYPOTHESES;
+
+    /** Descriptor channel of the anchor row. */
+    static final int DESCRIPTOR_ROW = DESCRIPTOR_RATIOS + 2 * (HYPOTHESES - 1);
+
+    /** Descriptor channel where the per-hypothesis shape ratios start. */
+    static final int DESCRIPTOR_SHAPE = DESCRIPTOR_ROW + 1;
+
+    /** Descriptor channel where the per-hypothesis fill ratios start. */
+    static final int DESCRIPTOR_FILL = DESCRIPTOR_SHAPE + 3 * HYPOTHESES;
 
     /** Random ReLU features of the descriptor. */
     static final int RANDOM_FEATURES = 128;
@@ -52,6 +67,14 @@ final class DetectorLayout {
 
     /** A brightness step between neighbouring cells above this share of their sum is an edge. */
     static final float EDGE_RATIO = 0.08f;
+
+    /**
+     * Neighbouring columns (rows) of a blob whose runs start or end more than this many cells
+     * apart, and more than {@link #STEP_RATIO} of the shorter run, belong to different objects.
+     */
+    static final float STEP_CELLS = 2;
+
+    static final float STEP_RATIO = 0.1f;
 
     /** A class score above this (and the cell's best) puts a cell in the class mask. */
     static final float MASK_THRESHOLD = 0.5f;
@@ -82,9 +105,6 @@ final class DetectorLayout {
     /** Horizon row of the default camera in input pixels, divided by the input size. */
     final float horizon;
 
-    /** How the default camera's 640x480 frames sit in the input. */
-    final LetterboxTransform letterbox;
-
     DetectorLayout(int inputSize) {
         if (inputSize != 320 && inputSize != 416 && inputSize != 640) {
             throw new IllegalArgumentException(
@@ -95,7 +115,8 @@ final class DetectorLayout {
         this.grid = inputSize / STRIDE;
         this.anchors = grid * grid;
         this.slots = HYPOTHESES * CLASSES * anchors;
-        this.letterbox = defaultLetterbox(inputSize);
+        // Where the default camera's 640x480 frames sit in the input.
+        LetterboxTransform letterbox = defaultLetterbox(inputSize);
         this.horizon = (float) (horizonRow() * letterbox.scaleY() + letterbox.padY()) / inputSize;
     }
 
