@@ -40,7 +40,11 @@ import picocli.CommandLine.Parameters;
         name = "models",
         mixinStandardHelpOptions = true,
         description = "Model tools.",
-        subcommands = {ModelsCommand.Inspect.class, ModelsCommand.Quantize.class})
+        subcommands = {
+            ModelsCommand.Inspect.class,
+            ModelsCommand.Quantize.class,
+            ModelsEvaluateCommand.class
+        })
 final class ModelsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
