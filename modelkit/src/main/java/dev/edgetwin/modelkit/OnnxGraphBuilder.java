@@ -212,6 +212,69 @@ public final class OnnxGraphBuilder {
         return op("Slice", x, int64s("starts", start), int64s("ends", end), int64s("axes", axis));
     }
 
+    /**
+     * Running maximum of a [1, ch, size, size] tensor along {@code axis} (2 = y, 3 = x), towards
+     * +coordinate when {@code forward}, else towards -coordinate. Two levels so that no full-size
+     * tensor is scanned more than once: a {@code block}-wide window max (reaching back to its
+     * block's start), then a running max over block maxima, shifted by one block and broadcast back
+     * over each block's cells. Values must be >= {@code zero}, the padding value.
+     */
+    public String runningMax(
+            String z, int axis, boolean forward, int size, int block, String zero) {
+        boolean alongX = axis == 3;
+        int blocks = size / block;
+        String window = linePool(z, alongX, block, forward);
+        String blockMax =
+                op(
+                        "Slice",
+                        window,
+                        int64s("starts", forward ? block - 1 : 0),
+                        int64s("ends", size),
+                        int64s("axes", axis),
+                        int64s("steps", block));
+        String blockRun = linePool(blockMax, alongX, blocks, forward);
+        // Shift by one block: block b takes the run up to block b - 1 (b + 1 backwards).
+        long[] pads = new long[8];
+        pads[forward ? axis : axis + 4] = 1;
+        String shifted =
+                slice(
+                        op("Pad", blockRun, int64s("pads", pads), zero),
+                        axis,
+                        forward ? 0 : 1,
+                        forward ? blocks : blocks + 1);
+        long[] windowShape =
+                alongX
+                        ? new long[] {0, 0, size, blocks, block}
+                        : new long[] {0, 0, blocks, block, size};
+        long[] runShape =
+                alongX ? new long[] {0, 0, size, blocks, 1} : new long[] {0, 0, blocks, 1, size};
+        return reshape(
+                op("Max", reshape(window, windowShape), reshape(shifted, runShape)),
+                0,
+                0,
+                size,
+                size);
+    }
+
+    /**
+     * MaxPool over {@code length} cells of a line ending (forward) or starting at each cell, padded
+     * so the output keeps the input's size.
+     */
+    public String linePool(String x, boolean alongX, int length, boolean forward) {
+        int before = forward ? length - 1 : 0;
+        int after = forward ? 0 : length - 1;
+        return node(
+                "MaxPool",
+                new String[] {x},
+                ints("kernel_shape", alongX ? 1 : length, alongX ? length : 1),
+                ints(
+                        "pads",
+                        alongX ? 0 : before,
+                        alongX ? before : 0,
+                        alongX ? 0 : after,
+                        alongX ? after : 0));
+    }
+
     public String cast(String x, TensorProto.DataType to) {
         return node("Cast", new String[] {x}, integer("to", to.getNumber()));
     }

@@ -405,69 +405,8 @@ public final class ReferenceDetector {
         return g.op("Max", before, after);
     }
 
-    /**
-     * Running maximum along x or y, towards +coordinate when {@code forward}, else towards
-     * -coordinate, in two levels so that no full-size tensor is scanned more than once: a
-     * STRIDE-wide window max (reaching back to its block's start), then a running max over block
-     * maxima, shifted by one block and broadcast back over each block's pixels.
-     */
     private String runningMax(String z, boolean alongX, boolean forward) {
-        int axis = alongX ? 3 : 2;
-        int blocks = INPUT_SIZE / STRIDE;
-        String window = linePool(z, alongX, STRIDE, forward);
-        String blockMax = slice(window, axis, forward ? STRIDE - 1 : 0, INPUT_SIZE, STRIDE);
-        String blockRun = linePool(blockMax, alongX, blocks, forward);
-        // Shift by one block: block b takes the run up to block b - 1 (b + 1 backwards).
-        long[] pads = new long[8];
-        pads[forward ? axis : axis + 4] = 1;
-        String shifted =
-                g.slice(
-                        g.op("Pad", blockRun, g.int64s("pads", pads), zero),
-                        axis,
-                        forward ? 0 : 1,
-                        forward ? blocks : blocks + 1);
-        int s = INPUT_SIZE;
-        long[] windowShape =
-                alongX
-                        ? new long[] {0, 0, s, blocks, STRIDE}
-                        : new long[] {0, 0, blocks, STRIDE, s};
-        long[] runShape =
-                alongX ? new long[] {0, 0, s, blocks, 1} : new long[] {0, 0, blocks, 1, s};
-        return g.reshape(
-                g.op("Max", g.reshape(window, windowShape), g.reshape(shifted, runShape)),
-                0,
-                0,
-                s,
-                s);
-    }
-
-    /**
-     * MaxPool over {@code length} pixels of a line ending (forward) or starting at each pixel,
-     * padded so the output keeps the input's size.
-     */
-    private String linePool(String x, boolean alongX, int length, boolean forward) {
-        int before = forward ? length - 1 : 0;
-        int after = forward ? 0 : length - 1;
-        return g.node(
-                "MaxPool",
-                new String[] {x},
-                ints("kernel_shape", alongX ? 1 : length, alongX ? length : 1),
-                ints(
-                        "pads",
-                        alongX ? 0 : before,
-                        alongX ? before : 0,
-                        alongX ? 0 : after,
-                        alongX ? after : 0));
-    }
-
-    private String slice(String x, long axis, long start, long end, long step) {
-        return g.op(
-                "Slice",
-                x,
-                g.int64s("starts", start),
-                g.int64s("ends", end),
-                g.int64s("axes", axis),
-                g.int64s("steps", step));
+        return g.runningMax(z, alongX ? 3 : 2, forward, INPUT_SIZE, STRIDE, zero);
     }
 
     /**

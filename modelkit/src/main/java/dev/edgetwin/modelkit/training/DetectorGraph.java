@@ -549,60 +549,9 @@ final class DetectorGraph {
         return g.op("Max", forward, backward);
     }
 
-    /**
-     * Running maximum along {@code axis} (2 = y, 3 = x) of a [1, ch, C, C] tensor of values >= 0,
-     * towards +coordinate when {@code forward}: an {@value DetectorLayout#SCAN_BLOCK}-cell window
-     * max, then a running max over block maxima shifted by one block and broadcast back.
-     */
+    /** Running maximum over the [1, ch, C, C] grid along {@code axis} (2 = y, 3 = x). */
     private String runningMax(String z, int axis, boolean forward) {
-        boolean alongX = axis == 3;
-        int blocks = c / SCAN_BLOCK;
-        String window = linePool(z, alongX, SCAN_BLOCK, forward);
-        String blockMax =
-                g.op(
-                        "Slice",
-                        window,
-                        g.int64s("starts", forward ? SCAN_BLOCK - 1 : 0),
-                        g.int64s("ends", c),
-                        g.int64s("axes", axis),
-                        g.int64s("steps", SCAN_BLOCK));
-        String blockRun = linePool(blockMax, alongX, blocks, forward);
-        long[] pads = new long[8];
-        pads[forward ? axis : axis + 4] = 1;
-        String shifted =
-                g.slice(
-                        g.op("Pad", blockRun, g.int64s("pads", pads), zero),
-                        axis,
-                        forward ? 0 : 1,
-                        forward ? blocks : blocks + 1);
-        long[] windowShape =
-                alongX
-                        ? new long[] {0, 0, c, blocks, SCAN_BLOCK}
-                        : new long[] {0, 0, blocks, SCAN_BLOCK, c};
-        long[] runShape =
-                alongX ? new long[] {0, 0, c, blocks, 1} : new long[] {0, 0, blocks, 1, c};
-        return g.reshape(
-                g.op("Max", g.reshape(window, windowShape), g.reshape(shifted, runShape)),
-                0,
-                0,
-                c,
-                c);
-    }
-
-    /** MaxPool over {@code length} cells of a line ending (forward) or starting at each cell. */
-    private String linePool(String x, boolean alongX, int length, boolean forward) {
-        int before = forward ? length - 1 : 0;
-        int after = forward ? 0 : length - 1;
-        return g.node(
-                "MaxPool",
-                new String[] {x},
-                ints("kernel_shape", alongX ? 1 : length, alongX ? length : 1),
-                ints(
-                        "pads",
-                        alongX ? 0 : before,
-                        alongX ? before : 0,
-                        alongX ? 0 : after,
-                        alongX ? after : 0));
+        return g.runningMax(z, axis, forward, c, SCAN_BLOCK, zero);
     }
 
     private String reduceSum(String x, long axis) {
