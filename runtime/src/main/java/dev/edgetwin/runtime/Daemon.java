@@ -27,7 +27,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -138,7 +137,8 @@ public final class Daemon implements AutoCloseable {
                         e);
             }
             opened.add(publisher);
-            FloorLocator locator = new FloorLocator(feed.cameraModel(), footprintRadii());
+            FloorLocator locator =
+                    new FloorLocator(feed.cameraModel(), ObjectClass.footprintRadiiByLabel());
             Daemon daemon =
                     new Daemon(config, feed, detectors, locator, publisher, broker, stateListener);
             daemon.captureThread.start();
@@ -233,14 +233,6 @@ public final class Daemon implements AutoCloseable {
     /** The execution report of the detector serving now. */
     public ExecutionReport detectorReport() {
         return detectors.current().model().report();
-    }
-
-    private static Map<String, Double> footprintRadii() {
-        Map<String, Double> radii = new java.util.HashMap<>();
-        for (ObjectClass c : ObjectClass.values()) {
-            radii.put(c.label(), c.footprintRadius());
-        }
-        return radii;
     }
 
     private static String sha256(Path file) throws DaemonException {

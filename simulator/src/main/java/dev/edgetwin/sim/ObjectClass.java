@@ -53,6 +53,15 @@ public enum ObjectClass {
         return footprintRadius;
     }
 
+    /** Every class's footprint radius by label, as {@code FloorLocator} takes them. */
+    public static java.util.Map<String, Double> footprintRadiiByLabel() {
+        java.util.Map<String, Double> radii = new java.util.LinkedHashMap<>();
+        for (ObjectClass c : values()) {
+            radii.put(c.label, c.footprintRadius);
+        }
+        return java.util.Map.copyOf(radii);
+    }
+
     public static ObjectClass byId(int id) {
         for (ObjectClass c : values()) {
             if (c.id == id) {

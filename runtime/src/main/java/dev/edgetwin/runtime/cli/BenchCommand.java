@@ -1,6 +1,7 @@
 package dev.edgetwin.runtime.cli;
 
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.profiles.DeviceDetector;
 import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
@@ -22,10 +23,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -111,11 +110,8 @@ final class BenchCommand implements Callable<Integer> {
             rendered[i] = camera.render(i * 1.2, i * 1_200_000_000L);
             renderMs[i] = (System.nanoTime() - t0) / 1e6;
         }
-        Map<String, Double> radii = new HashMap<>();
-        for (ObjectClass c : ObjectClass.values()) {
-            radii.put(c.label(), c.footprintRadius());
-        }
-        FloorLocator locator = new FloorLocator(camera.cameraModel(), radii);
+        FloorLocator locator =
+                new FloorLocator(camera.cameraModel(), ObjectClass.footprintRadiiByLabel());
         double[] detectMs = new double[frames];
         double[] placeMs = new double[frames];
         long detections = 0;
@@ -211,24 +207,19 @@ final class BenchCommand implements Callable<Integer> {
     /** Model name, core count and the SIMD flags that matter for INT8/FP32 speed. */
     static String cpuDescription() {
         String model = System.getProperty("os.arch");
-        Set<String> flags = new LinkedHashSet<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name") && model.equals(System.getProperty("os.arch"))) {
-                    model = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("flags") || line.startsWith("Features")) {
-                    Set<String> present =
-                            Set.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
-                    for (String f : INTERESTING_FLAGS) {
-                        if (present.contains(f)) {
-                            flags.add(f);
-                        }
-                    }
-                }
-            }
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            model =
+                    lines.filter(l -> l.startsWith("model name"))
+                            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                            .findFirst()
+                            .orElse(model);
         } catch (IOException | RuntimeException e) {
-            return model + " (no /proc/cpuinfo)";
+            // No CPU model name on this platform; the architecture stands in for it.
         }
+        // The device detector already reads the CPU's flags; only the ones that matter are shown.
+        Set<String> present = new DeviceDetector(Path.of("/")).detect().cpuFlags();
+        Set<String> flags = new LinkedHashSet<>(INTERESTING_FLAGS);
+        flags.retainAll(present);
         return model
                 + ", "
                 + Runtime.getRuntime().availableProcessors()

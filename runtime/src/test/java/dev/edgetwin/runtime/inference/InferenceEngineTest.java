@@ -33,6 +33,12 @@ class InferenceEngineTest {
         model = ModelCache.ensureReferenceDetector(cache);
     }
 
+    /** The reference detector on the x86_64-cpu profile, checked against the detector contract. */
+    private static LoadedModel loadOnCpu() throws InferenceException {
+        return InferenceEngine.instance()
+                .load(model, ModelRole.DETECTOR, TestProfiles.cpu(), ModelContract.detector());
+    }
+
     private static boolean gpuBuild() {
         return InferenceEngine.instance().compiledProviders().contains(OrtProvider.CUDA);
     }
@@ -143,13 +149,7 @@ class InferenceEngineTest {
 
     @Test
     void modelsAreWarmedUpBeforeTheyAreReady() throws Exception {
-        try (LoadedModel loaded =
-                InferenceEngine.instance()
-                        .load(
-                                model,
-                                ModelRole.DETECTOR,
-                                TestProfiles.cpu(),
-                                ModelContract.detector())) {
+        try (LoadedModel loaded = loadOnCpu()) {
             assertEquals(InferenceEngine.WARMUP_RUNS, loaded.report().warmupRuns());
             assertTrue(loaded.report().warmupMillis() > 0);
         }
@@ -164,13 +164,7 @@ class InferenceEngineTest {
         }
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (LoadedModel loaded =
-                        InferenceEngine.instance()
-                                .load(
-                                        model,
-                                        ModelRole.DETECTOR,
-                                        TestProfiles.cpu(),
-                                        ModelContract.detector());
+        try (LoadedModel loaded = loadOnCpu();
                 OnnxDetector detector =
                         OnnxDetector.forSession(
                                 loaded.session(), model, OnnxDetector.Options.defaults())) {
@@ -192,13 +186,7 @@ class InferenceEngineTest {
 
     @Test
     void pinnedRunsCreateNoTensorsAfterConstruction() throws Exception {
-        try (LoadedModel loaded =
-                        InferenceEngine.instance()
-                                .load(
-                                        model,
-                                        ModelRole.DETECTOR,
-                                        TestProfiles.cpu(),
-                                        ModelContract.detector());
+        try (LoadedModel loaded = loadOnCpu();
                 PinnedRunner runner = new PinnedRunner(loaded)) {
             int created = runner.tensorsCreated();
             assertEquals(2, created, "one input and one output");
