@@ -67,7 +67,6 @@ public final class LetterboxPreprocessor {
         byte[] rgb = frame.rgb();
         int planeSize = inputWidth * inputHeight;
         int rowStride = frame.width() * 3;
-        java.util.Arrays.fill(plane, PAD_VALUE);
         for (int y = contentY0; y < contentY1; y++) {
             int top = yTop[y] * rowStride;
             int bottom = yBottom[y] * rowStride;
@@ -135,6 +134,8 @@ public final class LetterboxPreprocessor {
                 yWeight[y] = 0;
             }
         }
+        // The padding never changes for a given source size: paint it once, not every frame.
+        java.util.Arrays.fill(plane, PAD_VALUE);
         tableSourceWidth = sourceWidth;
         tableSourceHeight = sourceHeight;
         transform = new LetterboxTransform(scaleX, scaleY, padX, padY, sourceWidth, sourceHeight);
