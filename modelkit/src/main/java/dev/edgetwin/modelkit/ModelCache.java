@@ -1,14 +1,20 @@
 package dev.edgetwin.modelkit;
 
+import dev.edgetwin.modelkit.quantize.CalibrationSet;
+import dev.edgetwin.modelkit.quantize.QuantizationException;
+import dev.edgetwin.modelkit.quantize.QuantizationOptions;
+import dev.edgetwin.modelkit.quantize.StaticQuantizer;
 import dev.edgetwin.modelkit.scorer.TrajectoryScorerTrainer;
 import dev.edgetwin.modelkit.training.DetectorTrainer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 import org.tinylog.Logger;
 
 /**
@@ -134,6 +140,49 @@ public final class ModelCache {
     static String trajectoryScorerFileName(byte[] model) {
         String hash = HexFormat.of().formatHex(sha256(model)).substring(0, HASH_CHARS);
         return TRAJECTORY_SCORER_STEM + "-" + ModelKitVersion.VERSION + "-" + hash + ".onnx";
+    }
+
+    /**
+     * The int8 build of {@code fp32} in {@code cacheDir}, quantized first if it is missing, with
+     * {@code calibrationFrames} frames of the simulated factory (seed 1) as calibration: right for
+     * models that watch the simulator, as the generated detectors do; a model for a real camera
+     * wants frames from that camera ({@code edgetwin models quantize --frames}). The name is the
+     * fp32 file's name with {@code -int8-<format>-sim<frames>} added, and a hash of the options
+     * when they are not the defaults. The file is written atomically by the quantizer, and
+     * quantizing is deterministic, so concurrent writers write the same bytes.
+     *
+     * @throws QuantizationException if {@code fp32} cannot be quantized
+     * @throws IOException if the directory cannot be created
+     */
+    public static Path ensureSimulatorQuantized(
+            Path fp32, Path cacheDir, int calibrationFrames, QuantizationOptions options)
+            throws IOException, QuantizationException {
+        Path target = cacheDir.resolve(quantizedFileName(fp32, calibrationFrames, options));
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        Files.createDirectories(cacheDir);
+        StaticQuantizer.quantize(
+                fp32, target, CalibrationSet.simulator(1, calibrationFrames), options);
+        Logger.info("Wrote int8 build {} of {}", target.getFileName(), fp32.getFileName());
+        return target;
+    }
+
+    static String quantizedFileName(Path fp32, int calibrationFrames, QuantizationOptions options) {
+        String stem = fp32.getFileName().toString().replaceFirst("\\.onnx$", "");
+        String format = options.format().name().toLowerCase(Locale.ROOT);
+        boolean plain = options.equals(QuantizationOptions.defaults().withFormat(options.format()));
+        String optionsHash =
+                plain
+                        ? ""
+                        : "-"
+                                + HexFormat.of()
+                                        .formatHex(
+                                                sha256(
+                                                        options.toString()
+                                                                .getBytes(StandardCharsets.UTF_8)))
+                                        .substring(0, 8);
+        return stem + "-int8-" + format + "-sim" + calibrationFrames + optionsHash + ".onnx";
     }
 
     /** Creates the cache directory if needed, then writes {@code target} whole or not at all. */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.edgetwin.modelkit.quantize.CalibrationMethod;
+import dev.edgetwin.modelkit.quantize.QuantizationOptions;
+import dev.edgetwin.modelkit.quantize.StaticQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -79,5 +82,35 @@ class ModelCacheTest {
         try (Stream<Path> files = Files.list(dir)) {
             return files.toList();
         }
+    }
+
+    @Test
+    void quantizesOnceUnderANameThatSaysHowAndReusesTheFile() throws Exception {
+        Path fp32 = ModelCache.ensureReferenceDetector(dir);
+        QuantizationOptions defaults = QuantizationOptions.defaults();
+        Path int8 = ModelCache.ensureSimulatorQuantized(fp32, dir, 4, defaults);
+
+        String stem = fp32.getFileName().toString().replace(".onnx", "");
+        assertEquals(stem + "-int8-s8s8-sim4.onnx", int8.getFileName().toString());
+        ModelReport report = ModelInspector.inspect(int8);
+        assertTrue(report.quantized());
+        assertEquals(
+                StaticQuantizer.FORMAT, report.metadata().get(StaticQuantizer.KEY_QUANTIZATION));
+        assertEquals("4", report.metadata().get(StaticQuantizer.KEY_FRAMES));
+
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(int8, old);
+        assertEquals(int8, ModelCache.ensureSimulatorQuantized(fp32, dir, 4, defaults));
+        assertEquals(old, Files.getLastModifiedTime(int8), "reused, not rewritten");
+
+        Path percentile =
+                ModelCache.ensureSimulatorQuantized(
+                        fp32, dir, 4, defaults.withMethod(CalibrationMethod.PERCENTILE));
+        assertTrue(
+                percentile
+                        .getFileName()
+                        .toString()
+                        .matches(stem + "-int8-s8s8-sim4-[0-9a-f]{8}\\.onnx"),
+                "other options, another file: " + percentile.getFileName());
     }
 }

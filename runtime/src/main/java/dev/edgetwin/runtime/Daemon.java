@@ -1,12 +1,17 @@
 package dev.edgetwin.runtime;
 
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.modelkit.quantize.QuantizationException;
+import dev.edgetwin.modelkit.quantize.QuantizationOptions;
+import dev.edgetwin.modelkit.quantize.StaticQuantizer;
 import dev.edgetwin.profiles.ModelRole;
+import dev.edgetwin.profiles.Precision;
 import dev.edgetwin.runtime.inference.ExecutionReport;
 import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.InferenceException;
 import dev.edgetwin.runtime.inference.LoadedModel;
 import dev.edgetwin.runtime.inference.ModelContract;
+import dev.edgetwin.runtime.inference.PrecisionSelector;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
 import dev.edgetwin.runtime.twin.ObservedObject;
@@ -44,6 +49,11 @@ import org.tinylog.Logger;
  * #close()} may be called twice.
  */
 public final class Daemon implements AutoCloseable {
+    /**
+     * Simulator frames the reference detector's int8 build is calibrated on: enough for stable
+     * MinMax ranges of its few activations, and about 2 s of quantizing on first start.
+     */
+    static final int REFERENCE_CALIBRATION_FRAMES = 32;
 
     /** Where the daemon is in its life; models are loaded and warmed up before READY. */
     public enum State {
@@ -108,8 +118,8 @@ public final class Daemon implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         opened.add(feed);
         try {
-            Path model = resolveModel(config);
-            ServingDetector serving = loadDetector(model, config);
+            ModelFiles models = resolveModels(config);
+            ServingDetector serving = loadDetector(models, config);
             DetectorSlot detectors = new DetectorSlot(serving);
             opened.add(detectors);
             EmbeddedBroker broker = null;
@@ -146,7 +156,7 @@ public final class Daemon implements AutoCloseable {
             Logger.info(
                     "Daemon ready: {} -> {} -> {}",
                     feed.describe(),
-                    model.getFileName(),
+                    serving.model().path().getFileName(),
                     config.mqttUri());
             return daemon;
         } catch (DaemonException | RuntimeException e) {
@@ -161,12 +171,21 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static Path resolveModel(DaemonConfig config) throws DaemonException {
+    /** The detector's builds: the fp32 model and its int8 build (null when there is none). */
+    private record ModelFiles(Path fp32, Path int8) {}
+
+    /**
+     * The configured model, or the generated reference detector, with its int8 build when the
+     * profile asks for int8: the configured one, or for the reference detector one quantized from
+     * simulator frames, which are what it watches.
+     */
+    private static ModelFiles resolveModels(DaemonConfig config) throws DaemonException {
         if (config.modelPath() != null) {
-            return config.modelPath();
+            return new ModelFiles(config.modelPath(), config.int8ModelPath());
         }
+        Path reference;
         try {
-            return ModelCache.ensureReferenceDetector(config.modelCacheDir());
+            reference = ModelCache.ensureReferenceDetector(config.modelCacheDir());
         } catch (IOException | RuntimeException e) {
             throw new DaemonException(
                     DaemonException.Code.MODEL_FAILED,
@@ -176,36 +195,77 @@ public final class Daemon implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+        if (config.profile().precisionFor(ModelRole.DETECTOR) != Precision.INT8) {
+            return new ModelFiles(reference, null);
+        }
+        try {
+            return new ModelFiles(
+                    reference,
+                    ModelCache.ensureSimulatorQuantized(
+                            reference,
+                            config.modelCacheDir(),
+                            REFERENCE_CALIBRATION_FRAMES,
+                            QuantizationOptions.defaults()));
+        } catch (IOException | QuantizationException | RuntimeException e) {
+            // The fp32 model still serves; the daemon runs without an int8 build.
+            Logger.warn(e, "Could not quantize the reference detector; serving it in fp32");
+            return new ModelFiles(reference, null);
+        }
     }
 
-    /** Loads, checks and warms up a detector on the profile's best execution provider. */
-    private static ServingDetector loadDetector(Path model, DaemonConfig config)
+    /**
+     * Loads, checks and warms up the detector on the profile's best execution provider, choosing
+     * between its fp32 and int8 builds when the profile asks for int8.
+     */
+    private static ServingDetector loadDetector(ModelFiles files, DaemonConfig config)
             throws DaemonException {
-        LoadedModel loaded;
+        PrecisionSelector.Selected selected;
         try {
-            loaded =
-                    InferenceEngine.instance()
-                            .load(
-                                    model,
-                                    ModelRole.DETECTOR,
-                                    config.profile(),
-                                    ModelContract.detector());
+            selected =
+                    PrecisionSelector.select(
+                            InferenceEngine.instance(),
+                            files.fp32(),
+                            files.int8(),
+                            ModelRole.DETECTOR,
+                            config.profile(),
+                            ModelContract.detector());
         } catch (InferenceException e) {
             throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
         }
+        return serve(selected.model(), selected.choice(), config);
+    }
+
+    /**
+     * The detector around {@code loaded}; a null {@code choice} (a model swapped in as given) is
+     * taken from the model: int8 when the quantizer's metadata says so.
+     */
+    private static ServingDetector serve(
+            LoadedModel loaded, PrecisionSelector.Choice choice, DaemonConfig config)
+            throws DaemonException {
+        Path model = loaded.path();
         try {
             OnnxDetector detector =
                     OnnxDetector.forSession(
                             loaded.session(),
                             model,
                             new OnnxDetector.Options(config.confidenceThreshold(), 0.5f, 100, 0));
+            if (choice == null) {
+                boolean int8 = detector.metadata().containsKey(StaticQuantizer.KEY_QUANTIZATION);
+                choice =
+                        new PrecisionSelector.Choice(
+                                int8 ? Precision.INT8 : Precision.FP32,
+                                "swapped in as given",
+                                Double.NaN,
+                                Double.NaN);
+            }
             TwinState.ModelInfo info =
                     new TwinState.ModelInfo(
                             model.getFileName().toString(),
                             sha256(model),
                             detector.metadata().getOrDefault("version", ""),
-                            loaded.report().used().id());
-            return new ServingDetector(loaded, detector, info);
+                            loaded.report().used().id(),
+                            choice.precision().id());
+            return new ServingDetector(loaded, detector, info, choice);
         } catch (DetectorException e) {
             loaded.close();
             throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
@@ -221,13 +281,30 @@ public final class Daemon implements AutoCloseable {
      * serving detector stays.
      */
     public void replaceDetector(Path model) throws DaemonException {
-        ServingDetector next = loadDetector(model, config);
+        LoadedModel loaded;
+        try {
+            loaded =
+                    InferenceEngine.instance()
+                            .load(
+                                    model,
+                                    ModelRole.DETECTOR,
+                                    config.profile(),
+                                    ModelContract.detector());
+        } catch (InferenceException e) {
+            throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
+        }
+        ServingDetector next = serve(loaded, null, config);
         try {
             detectors.offer(next);
         } catch (IllegalStateException e) {
             throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
         }
         Logger.info("Detector {} loaded; it takes over at the next frame", model.getFileName());
+    }
+
+    /** Which build of the detector serves now (fp32 or int8) and why. */
+    public PrecisionSelector.Choice detectorChoice() {
+        return detectors.current().choice();
     }
 
     /** The execution report of the detector serving now. */

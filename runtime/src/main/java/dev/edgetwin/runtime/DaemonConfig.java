@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param mqttPort broker port
  * @param embeddedBroker start an in-process broker on mqttHost:mqttPort
  * @param modelPath detector model; null means the generated reference detector
+ * @param int8ModelPath the detector's int8 build, served instead when the profile asks for int8 and
+ *     it is faster here (see {@link dev.edgetwin.runtime.inference.PrecisionSelector}); null means
+ *     none, except for the generated reference detector, which is quantized from simulator frames
  * @param modelCacheDir where generated models are kept
  * @param cameraFps frames per second the simulated camera delivers
  * @param publishRateHz most twin states per second sent to the broker
@@ -29,6 +32,7 @@ public record DaemonConfig(
         int mqttPort,
         boolean embeddedBroker,
         Path modelPath,
+        Path int8ModelPath,
         Path modelCacheDir,
         double cameraFps,
         double publishRateHz,
@@ -47,6 +51,12 @@ public record DaemonConfig(
         }
         if (mqttPort < 1 || mqttPort > 65535) {
             throw new IllegalArgumentException("MQTT port must be in 1..65535, got " + mqttPort);
+        }
+        if (int8ModelPath != null && modelPath == null) {
+            throw new IllegalArgumentException(
+                    "an int8 model ("
+                            + int8ModelPath
+                            + ") needs the fp32 model it was made from: give that as the model");
         }
         Objects.requireNonNull(modelCacheDir, "modelCacheDir");
         if (!(cameraFps > 0 && cameraFps <= 120)) {

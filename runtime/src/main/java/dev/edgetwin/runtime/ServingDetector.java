@@ -1,6 +1,7 @@
 package dev.edgetwin.runtime;
 
 import dev.edgetwin.runtime.inference.LoadedModel;
+import dev.edgetwin.runtime.inference.PrecisionSelector;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.vision.OnnxDetector;
 
@@ -12,11 +13,22 @@ final class ServingDetector implements AutoCloseable {
     private final LoadedModel model;
     private final OnnxDetector detector;
     private final TwinState.ModelInfo info;
+    private final PrecisionSelector.Choice choice;
 
-    ServingDetector(LoadedModel model, OnnxDetector detector, TwinState.ModelInfo info) {
+    ServingDetector(
+            LoadedModel model,
+            OnnxDetector detector,
+            TwinState.ModelInfo info,
+            PrecisionSelector.Choice choice) {
         this.model = model;
         this.detector = detector;
         this.info = info;
+        this.choice = choice;
+    }
+
+    /** Which build (fp32 or int8) this is and why it serves. */
+    PrecisionSelector.Choice choice() {
+        return choice;
     }
 
     OnnxDetector detector() {

@@ -52,12 +52,13 @@ class DaemonEndToEndTest {
                         port,
                         true,
                         null,
+                        null,
                         modelCache,
                         10,
                         10,
                         0.5f,
                         SEED,
-                        TestProfiles.cpu());
+                        TestProfiles.cpuFp32());
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.modelkit.quantize.QuantizationOptions;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.twin.TwinState;
 import java.nio.file.Files;
@@ -22,7 +23,12 @@ class DetectorSwapTest {
     @Test
     void aNewDetectorTakesOverWithoutStoppingTheDaemon() throws Exception {
         Path original = ModelCache.ensureReferenceDetector(dir.resolve("models"));
-        Path replacement = Files.copy(original, dir.resolve("replacement.onnx"));
+        // The replacement is the model's int8 build, as a technician would swap in.
+        Path replacement =
+                Files.copy(
+                        ModelCache.ensureSimulatorQuantized(
+                                original, dir.resolve("models"), 8, QuantizationOptions.defaults()),
+                        dir.resolve("replacement.onnx"));
         DaemonConfig config =
                 new DaemonConfig(
                         "swap",
@@ -31,6 +37,7 @@ class DetectorSwapTest {
                         EmbeddedBroker.freePort(),
                         true,
                         original,
+                        null,
                         dir.resolve("models"),
                         20,
                         5,
@@ -44,6 +51,11 @@ class DetectorSwapTest {
             assertEquals(Daemon.State.READY, daemon.state(), "warmed up before start returns");
             TwinState before = states.poll(60, TimeUnit.SECONDS);
             assertEquals(original.getFileName().toString(), before.model().file());
+            assertEquals("fp32", before.model().precision());
+            assertTrue(
+                    daemon.detectorChoice().reason().contains("no int8 build"),
+                    "the profile asks for int8 and none was given: "
+                            + daemon.detectorChoice().reason());
 
             daemon.replaceDetector(replacement);
             TwinState after = null;
@@ -62,6 +74,7 @@ class DetectorSwapTest {
             TwinState next = states.poll(60, TimeUnit.SECONDS);
             assertEquals("replacement.onnx", next.model().file(), "and keeps serving");
             assertEquals("cpu", next.model().executionProvider());
+            assertEquals("int8", next.model().precision(), "read from the quantizer's metadata");
             assertEquals(replacement.getFileName().toString(), daemon.detectorReport().model());
 
             DaemonException bad =

@@ -49,12 +49,13 @@ class MosquittoInteropTest {
                             port,
                             false,
                             null,
+                            null,
                             dir.resolve("models"),
                             10,
                             5,
                             0.5f,
                             3,
-                            TestProfiles.cpu());
+                            TestProfiles.cpuFp32());
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 lines = mosquittoSub(port, 4);
@@ -88,12 +89,13 @@ class MosquittoInteropTest {
                         port,
                         true,
                         null,
+                        null,
                         dir.resolve("models"),
                         10,
                         5,
                         0.5f,
                         3,
-                        TestProfiles.cpu());
+                        TestProfiles.cpuFp32());
         List<String> lines;
         try (Daemon daemon = Daemon.start(config)) {
             lines = mosquittoSub(port, 3);

@@ -1,10 +1,10 @@
 package dev.edgetwin.runtime.cli;
 
 import dev.edgetwin.modelkit.ModelCache;
-import dev.edgetwin.profiles.DeviceDetector;
 import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
+import dev.edgetwin.runtime.inference.CpuDescription;
 import dev.edgetwin.runtime.inference.ExecutionReport;
 import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.InferenceException;
@@ -20,12 +20,9 @@ import dev.edgetwin.vision.FloorLocator;
 import dev.edgetwin.vision.OnnxDetector;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,9 +39,6 @@ import picocli.CommandLine.Option;
         description =
                 "Times the vision pipeline's stages on simulated frames and prints percentiles.")
 final class BenchCommand implements Callable<Integer> {
-    private static final List<String> INTERESTING_FLAGS =
-            List.of("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "asimddp", "sve");
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
@@ -171,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         for (ExecutionReport.SkippedProvider skipped : report.skipped()) {
             out.printf("  %s not used: %s%n", skipped.provider().id(), skipped.reason());
         }
-        out.printf("CPU: %s%n", cpuDescription());
+        out.printf("CPU: %s%n", CpuDescription.describe());
         out.printf(
                 "Java: %s %s%n",
                 System.getProperty("java.vm.name"), System.getProperty("java.version"));
@@ -202,28 +196,5 @@ final class BenchCommand implements Callable<Integer> {
     private static double percentile(double[] sorted, double q) {
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    /** Model name, core count and the SIMD flags that matter for INT8/FP32 speed. */
-    static String cpuDescription() {
-        String model = System.getProperty("os.arch");
-        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            model =
-                    lines.filter(l -> l.startsWith("model name"))
-                            .map(l -> l.substring(l.indexOf(':') + 1).strip())
-                            .findFirst()
-                            .orElse(model);
-        } catch (IOException | RuntimeException e) {
-            // No CPU model name on this platform; the architecture stands in for it.
-        }
-        // The device detector already reads the CPU's flags; only the ones that matter are shown.
-        Set<String> present = new DeviceDetector(Path.of("/")).detect().cpuFlags();
-        Set<String> flags = new LinkedHashSet<>(INTERESTING_FLAGS);
-        flags.retainAll(present);
-        return model
-                + ", "
-                + Runtime.getRuntime().availableProcessors()
-                + " cores, flags: "
-                + (flags.isEmpty() ? "none of " + INTERESTING_FLAGS : String.join(" ", flags));
     }
 }

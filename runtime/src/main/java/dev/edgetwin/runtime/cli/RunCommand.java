@@ -69,6 +69,16 @@ final class RunCommand implements Callable<Integer> {
     Path model;
 
     @Option(
+            names = "--int8-model",
+            paramLabel = "FILE",
+            description =
+                    "The --model's int8 build (from `edgetwin models quantize`), served instead where"
+                            + " the device profile asks for int8 and it is faster on this device."
+                            + " Default: none, or for the reference detector one quantized from"
+                            + " simulator frames.")
+    Path int8Model;
+
+    @Option(
             names = "--model-cache",
             paramLabel = "DIR",
             description =
@@ -125,6 +135,7 @@ final class RunCommand implements Callable<Integer> {
                             mqttPort,
                             !externalBroker,
                             model,
+                            int8Model,
                             modelCache != null ? modelCache : ModelCache.defaultDirectory(),
                             fps,
                             publishHz,
@@ -179,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
                         + "  twin state:  %s (retained)   status: %s%n"
                         + "  subscribe:   ./edgetwin watch%s%n"
                         + "          or:  mosquitto_sub -h %s%s -t 'edgetwin/#' -v%n"
-                        + "  device:      %s profile; detector on %s%n"
+                        + "  device:      %s profile; detector on %s, %s: %s%n"
                         + "  logs:        %s%n"
                         + "Ctrl-C stops it.%n",
                 config.site(),
@@ -193,6 +204,8 @@ final class RunCommand implements Callable<Integer> {
                 portFlag,
                 selection.profile().id(),
                 daemon.detectorReport().used().id(),
+                daemon.detectorChoice().precision().id(),
+                daemon.detectorChoice().reason(),
                 LogSetup.logDirectory());
         out.flush();
         try {

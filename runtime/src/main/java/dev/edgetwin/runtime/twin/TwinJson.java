@@ -59,6 +59,7 @@ public final class TwinJson {
             g.writeStringField("sha256", s.model().sha256());
             g.writeStringField("version", s.model().version());
             g.writeStringField("executionProvider", s.model().executionProvider());
+            g.writeStringField("precision", s.model().precision());
             g.writeEndObject();
             g.writeObjectFieldStart("health");
             g.writeNumberField("framesCaptured", s.health().framesCaptured());

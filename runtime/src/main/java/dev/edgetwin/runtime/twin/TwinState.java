@@ -33,8 +33,15 @@ public record TwinState(
      * @param sha256 hex digest of the file
      * @param version the model's own version metadata, or "" if it has none
      * @param executionProvider the ONNX Runtime execution provider it runs on: tensorrt, cuda, cpu
+     * @param precision the build that serves: fp32, or int8 (QDQ) where the profile asks for int8
+     *     and it was measured faster on this device
      */
-    public record ModelInfo(String file, String sha256, String version, String executionProvider) {}
+    public record ModelInfo(
+            String file,
+            String sha256,
+            String version,
+            String executionProvider,
+            String precision) {}
 
     /**
      * Pipeline health.

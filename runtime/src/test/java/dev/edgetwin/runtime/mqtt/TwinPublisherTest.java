@@ -31,7 +31,7 @@ class TwinPublisherTest {
                 "front",
                 RobotPose.ORIGIN,
                 List.of(),
-                new TwinState.ModelInfo("m.onnx", "00", "", "cpu"),
+                new TwinState.ModelInfo("m.onnx", "00", "", "cpu", "fp32"),
                 new TwinState.Health(seq, 0, seq, 1));
     }
 

@@ -25,7 +25,7 @@ class TwinJsonTest {
                         new ObservedObject(
                                 "person", 0.98765, 9.87449, 1.2116, 5.43, 402.04, 188, 431, 301.26),
                         new ObservedObject("box", 1.0, 7.5, -1.25, 3.1, 100, 250, 180, 330)),
-                new TwinState.ModelInfo("reference-detector.onnx", "ab12", "1", "cpu"),
+                new TwinState.ModelInfo("reference-detector.onnx", "ab12", "1", "cpu", "int8"),
                 new TwinState.Health(240, 3, 237, 6.234));
     }
 
