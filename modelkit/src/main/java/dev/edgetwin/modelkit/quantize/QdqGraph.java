@@ -83,6 +83,15 @@ final class QdqGraph {
 
     private static final String HEAD = "decode head";
 
+    /**
+     * Metadata key under which a model's generator lists the only nodes that tolerate int8
+     * (comma-separated names), e.g. the trained detector, whose other nodes compute integer codes
+     * that must stay exact in float32.
+     */
+    static final String QUANTIZABLE_NODES_KEY = "edgetwin.quantizable_nodes";
+
+    private static final String NOT_LISTED = "not in the model's " + QUANTIZABLE_NODES_KEY;
+
     private final ModelProto model;
     private final GraphProto graph;
     private final String file;
@@ -206,6 +215,16 @@ final class QdqGraph {
                 excluded.put(i, "--exclude-node");
             } else if (options.excludeOpTypes().contains(n.getOpType())) {
                 excluded.put(i, "--exclude-op " + n.getOpType());
+            }
+        }
+        for (var prop : model.getMetadataPropsList()) {
+            if (prop.getKey().equals(QUANTIZABLE_NODES_KEY)) {
+                Set<String> listed = new HashSet<>(List.of(prop.getValue().split(",")));
+                for (int i = 0; i < nodes.size(); i++) {
+                    if (!listed.contains(nodes.get(i).getName())) {
+                        excluded.putIfAbsent(i, NOT_LISTED);
+                    }
+                }
             }
         }
         if (options.keepHeadFloat()) {

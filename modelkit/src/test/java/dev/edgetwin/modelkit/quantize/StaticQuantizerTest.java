@@ -180,6 +180,34 @@ class StaticQuantizerTest {
     }
 
     @Test
+    void aModelThatListsItsQuantizableNodesHasOnlyThoseQuantized() throws Exception {
+        ModelProto listed =
+                parse(convStack).toBuilder()
+                        .addMetadataProps(
+                                ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                                        .setKey(QdqGraph.QUANTIZABLE_NODES_KEY)
+                                        .setValue("conv_2_node,relu_3_node"))
+                        .build();
+        QuantizedModel q =
+                StaticQuantizer.quantize(
+                        listed.toByteArray(),
+                        "listed",
+                        random,
+                        QuantizationOptions.defaults().withExcludedOpTypes(Set.of("Relu")));
+        assertTrue(
+                q.quantizedNodes().stream().allMatch(n -> n.startsWith("conv_2_node")),
+                q.quantizedNodes().toString());
+        assertTrue(
+                q.excludedNodes()
+                        .contains("conv_6_node (not in the model's edgetwin.quantizable_nodes)"),
+                q.excludedNodes().toString());
+        // Exclusions given by the user still apply to listed nodes, under their own reason.
+        assertTrue(
+                q.excludedNodes().contains("relu_3_node (--exclude-op Relu)"),
+                q.excludedNodes().toString());
+    }
+
+    @Test
     void percentileAndEntropyNarrowARangeThatMinMaxStretchesToAnOutlier() throws Exception {
         int size = 48;
         long[] shape = {1, 3, size, size};
