@@ -18,9 +18,11 @@ import java.util.Map;
 import org.tinylog.Logger;
 
 /**
- * A YOLOv8-layout object detector running in ONNX Runtime: letterbox, inference, decoding and NMS.
- * It owns its session and its input and output tensors; both tensors wrap direct buffers allocated
- * once, so a frame costs no tensor allocation.
+ * An object detector running in ONNX Runtime: letterbox, inference, decoding and NMS. It decodes
+ * the output layouts of {@link OutputLayout} (YOLOv8/YOLO11, YOLOv5, end-to-end), recognised from
+ * the output shape and the Ultralytics metadata or set in {@link Options#layout()}. It owns its
+ * session (when opened from a file) and its input and output tensors; both tensors wrap direct
+ * buffers allocated once, so a frame costs no tensor allocation whatever the layout.
  *
  * <p>Not thread-safe: call {@link #detect} from one inference thread. {@link #close()} may be
  * called twice; {@link #detect} after close throws {@link IllegalStateException}.
@@ -34,10 +36,19 @@ public final class OnnxDetector implements AutoCloseable {
      * @param iouThreshold boxes of one class overlapping more than this are suppressed
      * @param maxDetections most detections returned per frame
      * @param intraOpThreads ONNX Runtime intra-op threads; 0 lets ONNX Runtime decide
+     * @param layout the output layout; {@link OutputLayout#AUTO} recognises it from the output
+     *     shape and metadata. The IoU threshold is unused for {@link OutputLayout#END_TO_END}
      */
     public record Options(
-            float confidenceThreshold, float iouThreshold, int maxDetections, int intraOpThreads) {
+            float confidenceThreshold,
+            float iouThreshold,
+            int maxDetections,
+            int intraOpThreads,
+            OutputLayout layout) {
         public Options {
+            if (layout == null) {
+                throw new IllegalArgumentException("layout must not be null (use AUTO)");
+            }
             if (!(confidenceThreshold > 0 && confidenceThreshold <= 1)) {
                 throw new IllegalArgumentException(
                         "confidenceThreshold must be in (0, 1], got " + confidenceThreshold);
@@ -56,8 +67,28 @@ public final class OnnxDetector implements AutoCloseable {
             }
         }
 
+        /** Options that recognise the output layout ({@link OutputLayout#AUTO}). */
+        public Options(
+                float confidenceThreshold,
+                float iouThreshold,
+                int maxDetections,
+                int intraOpThreads) {
+            this(
+                    confidenceThreshold,
+                    iouThreshold,
+                    maxDetections,
+                    intraOpThreads,
+                    OutputLayout.AUTO);
+        }
+
         public static Options defaults() {
             return new Options(0.5f, 0.5f, 100, 0);
+        }
+
+        /** These options with the output layout set explicitly (or back to AUTO). */
+        public Options withLayout(OutputLayout layout) {
+            return new Options(
+                    confidenceThreshold, iouThreshold, maxDetections, intraOpThreads, layout);
         }
     }
 
@@ -71,7 +102,7 @@ public final class OnnxDetector implements AutoCloseable {
     private final OnnxTensor inputTensor;
     private final FloatBuffer outputBuffer;
     private final OnnxTensor outputTensor;
-    private final YoloV8Decoder decoder;
+    private final DetectionDecoder decoder;
     private final boolean ownsSession;
     private long runtimeAllocatedOutputs;
     private boolean closed;
@@ -87,7 +118,7 @@ public final class OnnxDetector implements AutoCloseable {
             OnnxTensor inputTensor,
             FloatBuffer outputBuffer,
             OnnxTensor outputTensor,
-            YoloV8Decoder decoder,
+            DetectionDecoder decoder,
             boolean ownsSession) {
         this.modelPath = modelPath;
         this.session = session;
@@ -174,34 +205,38 @@ public final class OnnxDetector implements AutoCloseable {
             long[] outShape =
                     tensorShape(modelPath, "output " + outputName, outputs.get(outputName));
             Map<String, String> metadata = session.getMetadata().getCustomMetadata();
-            List<String> names;
-            try {
-                String literal = metadata.get("names");
-                if (literal == null) {
-                    throw new IllegalArgumentException("the model has no 'names' metadata entry");
+            List<String> names = null;
+            String literal = metadata.get("names");
+            if (literal != null) {
+                try {
+                    names = UltralyticsMetadata.parseNames(literal);
+                } catch (IllegalArgumentException e) {
+                    throw layout(modelPath, e.getMessage());
                 }
-                names = UltralyticsMetadata.parseNames(literal);
+            }
+            LayoutResolver.Resolved resolved;
+            try {
+                resolved =
+                        LayoutResolver.resolve(
+                                outShape, names, metadata.get("end2end"), options.layout());
             } catch (IllegalArgumentException e) {
-                throw layout(modelPath, e.getMessage());
+                throw layout(modelPath, "output " + outputName + ": " + e.getMessage());
             }
-            if (outShape.length != 3 || outShape[1] != 4 + names.size() || outShape[2] <= 0) {
-                throw layout(
-                        modelPath,
-                        "expected a YOLOv8 output [1, 4 + "
-                                + names.size()
-                                + " classes, N], found "
-                                + outputName
-                                + " "
-                                + Arrays.toString(outShape));
+            if (names == null) {
+                names = UltralyticsMetadata.defaultNames(resolved.classes());
+                Logger.info(
+                        "Detector {} has no 'names' metadata: labelling its classes {}",
+                        modelPath.getFileName(),
+                        names.isEmpty() ? "class0, class1, ... as they appear" : names);
             }
-            int anchors = (int) outShape[2];
             LetterboxPreprocessor preprocessor =
                     new LetterboxPreprocessor((int) inShape[3], (int) inShape[2]);
+            DetectionDecoder decoder = decoder(resolved.layout(), names, outShape, options);
             OnnxTensor inputTensor =
                     OnnxTensor.createTensor(
                             env, preprocessor.inputBuffer(), preprocessor.inputShape());
             FloatBuffer outputBuffer =
-                    ByteBuffer.allocateDirect((4 + names.size()) * anchors * Float.BYTES)
+                    ByteBuffer.allocateDirect(decoder.expectedLength() * Float.BYTES)
                             .order(ByteOrder.nativeOrder())
                             .asFloatBuffer();
             OnnxTensor outputTensor;
@@ -211,21 +246,16 @@ public final class OnnxDetector implements AutoCloseable {
                 inputTensor.close();
                 throw e;
             }
-            YoloV8Decoder decoder =
-                    new YoloV8Decoder(
-                            names,
-                            anchors,
-                            options.confidenceThreshold(),
-                            options.iouThreshold(),
-                            options.maxDetections());
             Logger.info(
-                    "Detector {} loaded: input {} {}, output {} {}, classes {}",
+                    "Detector {} loaded: input {} {}, output {} {} decoded as {} ({}), classes {}",
                     modelPath.getFileName(),
                     inputName,
                     Arrays.toString(inShape),
                     outputName,
                     Arrays.toString(outShape),
-                    names);
+                    resolved.layout(),
+                    resolved.how(),
+                    names.isEmpty() ? "from the model's class indices" : names);
             return new OnnxDetector(
                     modelPath,
                     session,
@@ -245,6 +275,33 @@ public final class OnnxDetector implements AutoCloseable {
                     "could not inspect " + modelPath + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    private static DetectionDecoder decoder(
+            OutputLayout layout, List<String> names, long[] outShape, Options options) {
+        return switch (layout) {
+            case YOLOV8 ->
+                    new YoloV8Decoder(
+                            names,
+                            (int) outShape[2],
+                            options.confidenceThreshold(),
+                            options.iouThreshold(),
+                            options.maxDetections());
+            case YOLOV5 ->
+                    new YoloV5Decoder(
+                            names,
+                            (int) outShape[1],
+                            options.confidenceThreshold(),
+                            options.iouThreshold(),
+                            options.maxDetections());
+            case END_TO_END ->
+                    new EndToEndDecoder(
+                            names,
+                            (int) outShape[1],
+                            options.confidenceThreshold(),
+                            options.maxDetections());
+            case AUTO -> throw new IllegalStateException("AUTO is resolved before decoding");
+        };
     }
 
     private static long[] tensorShape(Path modelPath, String what, NodeInfo info)
@@ -291,8 +348,17 @@ public final class OnnxDetector implements AutoCloseable {
         return runtimeAllocatedOutputs;
     }
 
+    /**
+     * Class names in index order: from the metadata, else {@code class0..class(C-1)}; empty for an
+     * end-to-end model without names (labels then come from the class index in each row).
+     */
     public List<String> classNames() {
         return classNames;
+    }
+
+    /** The layout the output is decoded as (never {@link OutputLayout#AUTO}). */
+    public OutputLayout outputLayout() {
+        return decoder.layout();
     }
 
     /** The model's custom metadata (Ultralytics keys, provenance). */

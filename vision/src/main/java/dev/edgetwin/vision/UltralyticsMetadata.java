@@ -97,6 +97,15 @@ final class UltralyticsMetadata {
         return names;
     }
 
+    /** Names for a model without a {@code names} entry: {@code class0, class1, ...}. */
+    static List<String> defaultNames(int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            names.add("class" + i);
+        }
+        return List.copyOf(names);
+    }
+
     private static int skipSpace(String s, int i) {
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
             i++;

@@ -92,6 +92,6 @@ class YoloV8DecoderTest {
                         () ->
                                 new YoloV8Decoder(NAMES, ANCHORS, 0.5f, 0.5f, 10)
                                         .decode(FloatBuffer.allocate(10), IDENTITY));
-        assertEquals("expected a YOLOv8 output of 56 floats ([1, 7, 8]), got 10", e.getMessage());
+        assertEquals("expected a YOLOV8 output of 56 floats ([1, 7, 8]), got 10", e.getMessage());
     }
 }
