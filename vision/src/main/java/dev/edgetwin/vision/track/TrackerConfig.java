@@ -68,7 +68,7 @@ public record TrackerConfig(
      * hits, 1 s of occlusion, 2 m^2/s^3, 2 m/s, 99 % gate.
      */
     public static TrackerConfig defaults() {
-        return new TrackerConfig(0.5f, 0.1f, 3, Duration.ofSeconds(1), 2.0, 2.0, GATE_99_PERCENT);
+        return new TrackerConfig(0.5f, 0.1f, 3, Duration.ofSeconds(1), 1.0, 2.0, GATE_99_PERCENT);
     }
 
     public TrackerConfig withConfidences(float high, float low) {
