@@ -81,8 +81,13 @@ final class FolderFrameSource implements FrameSource {
             index = 0;
         }
         Waits.sleepUnlessClosed(clock, nextDueNanos - clock.nanoTime(), () -> closed);
-        // A late frame resets the schedule instead of bursting to catch up.
-        nextDueNanos = Math.max(nextDueNanos + frameIntervalNanos, clock.nanoTime());
+        long now = clock.nanoTime();
+        // More than a frame late (a slow consumer): restart the schedule from now instead of
+        // bursting to catch up; a little late: keep the schedule, so the rate does not drift.
+        nextDueNanos =
+                now - nextDueNanos > frameIntervalNanos
+                        ? now + frameIntervalNanos
+                        : nextDueNanos + frameIntervalNanos;
         if (closed) {
             throw closedException();
         }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,8 @@ final class GStreamerFrameSource implements FrameSource {
 
     static GStreamerFrameSource open(SourceConfig.GStreamer config, SourceClock clock)
             throws FrameSourceException {
-        List<String> command = List.of(config.gstLaunch(), "-q", config.fullPipeline());
+        List<String> command = new ArrayList<>(List.of(config.gstLaunch(), "-q"));
+        command.addAll(splitLikeAShell(config.fullPipeline()));
         Process process;
         try {
             process = new ProcessBuilder(command).start();
@@ -85,6 +87,58 @@ final class GStreamerFrameSource implements FrameSource {
                 process.pid(),
                 config.fullPipeline());
         return new GStreamerFrameSource(config, clock, process);
+    }
+
+    /**
+     * Splits a pipeline into arguments as a shell would, without running one: whitespace separates,
+     * single and double quotes group and are removed, a backslash outside single quotes escapes the
+     * next character. gst-launch-1.0 parses each argument as one token, so {@code location="a
+     * b.mp4"} arrives as {@code location=a b.mp4}, as from a shell.
+     */
+    static List<String> splitLikeAShell(String pipeline) {
+        List<String> args = new ArrayList<>();
+        StringBuilder arg = new StringBuilder();
+        boolean inArg = false;
+        char quote = 0;
+        for (int i = 0; i < pipeline.length(); i++) {
+            char c = pipeline.charAt(i);
+            if (quote == '\'') {
+                if (c == '\'') {
+                    quote = 0;
+                } else {
+                    arg.append(c);
+                }
+            } else if (c == '\\' && i + 1 < pipeline.length()) {
+                arg.append(pipeline.charAt(++i));
+                inArg = true;
+            } else if (quote == '"') {
+                if (c == '"') {
+                    quote = 0;
+                } else {
+                    arg.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inArg = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inArg) {
+                    args.add(arg.toString());
+                    arg.setLength(0);
+                    inArg = false;
+                }
+            } else {
+                arg.append(c);
+                inArg = true;
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException(
+                    "gstreamer source pipeline: unbalanced " + quote + " in " + pipeline);
+        }
+        if (inArg) {
+            args.add(arg.toString());
+        }
+        return args;
     }
 
     @Override

@@ -28,6 +28,10 @@ import org.tinylog.Logger;
  * part that does not decode throws {@link FrameSourceException.Code#IMAGE_UNREADABLE} and is
  * skipped.
  *
+ * <p>A part without {@code Content-Length} ends only when the next boundary line arrives; from a
+ * camera that writes the boundary at the start of each part, such frames come one frame late. Most
+ * cameras send {@code Content-Length}.
+ *
  * <p>Plain sockets rather than {@code HttpURLConnection}, so that {@link #close()} from another
  * thread unblocks a read at once.
  */

@@ -25,7 +25,7 @@ final class MultipartReader {
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int limit;
-    private byte[] part = new byte[256 * 1024];
+    private byte[] part;
     private boolean atPartStart;
     private boolean ended;
 
@@ -38,6 +38,7 @@ final class MultipartReader {
         this.delimiter = boundary.startsWith("--") ? boundary : "--" + boundary;
         this.needle = delimiter.getBytes(StandardCharsets.ISO_8859_1);
         this.maxPartBytes = maxPartBytes;
+        this.part = new byte[Math.min(256 * 1024, maxPartBytes)];
     }
 
     /** The bytes of the part last returned by {@link #nextPart()}; valid until the next call. */
@@ -150,7 +151,7 @@ final class MultipartReader {
                 if (end > 0 && part[end - 1] == '\r') {
                     end--;
                 }
-                String rest = readLine();
+                String rest = readRestOfLine();
                 if (rest == null || rest.trim().startsWith("--")) {
                     ended = true;
                 } else {
@@ -204,6 +205,15 @@ final class MultipartReader {
             int n = (int) Math.min(left, limit - pos);
             pos += n;
             left -= n;
+        }
+    }
+
+    /** The rest of a boundary line; the stream may end after a closing boundary's "--". */
+    private String readRestOfLine() throws IOException {
+        try {
+            return readLine();
+        } catch (EOFException e) {
+            return "--";
         }
     }
 

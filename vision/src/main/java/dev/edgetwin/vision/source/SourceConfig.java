@@ -146,7 +146,7 @@ public sealed interface SourceConfig
      *
      * @param cameraId the id stamped on every frame
      * @param pipeline the source part of the pipeline, in {@code gst-launch-1.0} syntax, without a
-     *     sink
+     *     sink; split into arguments as a shell would (quotes group), but no shell runs it
      * @param width frame width in pixels, in [1, 16384]
      * @param height frame height in pixels, in [1, 16384]
      * @param gstLaunch the {@code gst-launch-1.0} program, a name looked up on the PATH or a path
@@ -177,6 +177,7 @@ public sealed interface SourceConfig
                     "gstreamer source pipeline",
                     "the source part only, without a sink (the RGB fdsink is appended)",
                     pipeline);
+            GStreamerFrameSource.splitLikeAShell(pipeline); // unbalanced quotes name the field
             require(
                     width >= 1 && width <= 16384,
                     "gstreamer source width",

@@ -194,11 +194,22 @@ public final class SupervisedFrameSource implements FrameSource {
                 errors.incrementAndGet();
                 errorsSinceFrame++;
                 consecutiveFailures++;
-                Logger.warn(
-                        "camera '{}': cannot open source: {}; retrying in {} ms",
-                        cameraId,
-                        e.getMessage(),
-                        backoffNanos() / 1_000_000);
+                // One warning per run of failures; the rest at debug until frames come again.
+                if (consecutiveFailures == 1 || errorsSinceFrame == 1) {
+                    Logger.warn(
+                            "camera '{}': cannot open source: {}; retrying in {} ms, backing off"
+                                    + " up to {} ms",
+                            cameraId,
+                            e.getMessage(),
+                            backoffNanos() / 1_000_000,
+                            config.maxBackoff().toMillis());
+                } else {
+                    Logger.debug(
+                            "camera '{}': cannot open source: {}; retrying in {} ms",
+                            cameraId,
+                            e.getMessage(),
+                            backoffNanos() / 1_000_000);
+                }
                 continue;
             }
             synchronized (lock) {
