@@ -5,7 +5,8 @@ import dev.edgetwin.vision.CameraModel;
 /**
  * Where the daemon's frames come from. Called from the capture thread only.
  *
- * <p>The simulated feed is the only one yet; camera sources come with the vision pipeline.
+ * <p>{@link SimulatedFeed} renders the simulated factory; {@link CameraFeed} reads a real camera
+ * (folder of images, MJPEG, GStreamer) through vision's frame sources.
  */
 public interface FrameFeed extends AutoCloseable {
 

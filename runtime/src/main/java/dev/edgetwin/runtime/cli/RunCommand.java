@@ -5,7 +5,9 @@ import dev.edgetwin.profiles.ProfileException;
 import dev.edgetwin.runtime.Daemon;
 import dev.edgetwin.runtime.DaemonConfig;
 import dev.edgetwin.runtime.DaemonException;
+import dev.edgetwin.runtime.FrameFeed;
 import dev.edgetwin.runtime.ProfileSelection;
+import dev.edgetwin.runtime.SimulatedFeed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -88,7 +90,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--fps",
             defaultValue = "10",
-            description = "Simulated camera frame rate. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Frame rate of the simulated camera or of a folder of images. Default:"
+                            + " ${DEFAULT-VALUE}.")
     double fps;
 
     @Option(
@@ -105,6 +109,8 @@ final class RunCommand implements Callable<Integer> {
     float confidence;
 
     @CommandLine.Mixin ProfileOptions profileOptions;
+
+    @CommandLine.Mixin CameraOptions cameraOptions;
 
     @Option(
             names = "--seed",
@@ -147,9 +153,20 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return EXIT_BAD_OPTION;
         }
+        FrameFeed feed;
+        try {
+            feed =
+                    cameraOptions.simulated()
+                            ? SimulatedFeed.demo(config.seed(), config.cameraFps())
+                            : cameraOptions.openFeed(config.cameraFps());
+        } catch (IllegalArgumentException e) {
+            err.printf("edgetwin run: %s%n", e.getMessage());
+            err.flush();
+            return EXIT_BAD_OPTION;
+        }
         Daemon daemon;
         try {
-            daemon = Daemon.start(config);
+            daemon = Daemon.start(config, feed, s -> {});
         } catch (DaemonException e) {
             if (e.code() == DaemonException.Code.BROKER_PORT_IN_USE) {
                 err.printf(
@@ -190,6 +207,7 @@ final class RunCommand implements Callable<Integer> {
                         + "  twin state:  %s (retained)   status: %s%n"
                         + "  subscribe:   ./edgetwin watch%s%n"
                         + "          or:  mosquitto_sub -h %s%s -t 'edgetwin/#' -v%n"
+                        + "  camera:      %s%n"
                         + "  device:      %s profile; detector on %s, %s: %s%n"
                         + "  logs:        %s%n"
                         + "Ctrl-C stops it.%n",
@@ -202,6 +220,7 @@ final class RunCommand implements Callable<Integer> {
                 watchFlag,
                 config.mqttHost(),
                 portFlag,
+                feed.describe(),
                 selection.profile().id(),
                 daemon.detectorReport().used().id(),
                 daemon.detectorChoice().precision().id(),
