@@ -161,6 +161,26 @@ public final class CalibrationSet {
     }
 
     /**
+     * Frames already captured, e.g. from the device's own camera: letterboxed into the model's
+     * input as the runtime does. The frames are held, not copied; do not change them.
+     *
+     * @param source where the frames came from, recorded as {@code edgetwin.calibration.source}
+     * @throws QuantizationException {@code EMPTY_CALIBRATION} if {@code frames} is empty
+     */
+    public static CalibrationSet frames(String source, List<Frame> frames)
+            throws QuantizationException {
+        Objects.requireNonNull(source, "source");
+        List<Frame> held = List.copyOf(frames);
+        if (held.isEmpty()) {
+            throw new QuantizationException(
+                    Code.EMPTY_CALIBRATION,
+                    "calibration frames from " + source + ": none captured; need at least one");
+        }
+        return new CalibrationSet(
+                source, held.size(), (name, shape) -> frameFeeder(name, shape, held::get));
+    }
+
+    /**
      * Ready-made model inputs, for models that do not take camera frames or for tests. Each array
      * holds one input of {@code shape} (row-major); the arrays are copied.
      *

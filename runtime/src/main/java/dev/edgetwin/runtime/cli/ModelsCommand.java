@@ -16,12 +16,16 @@ import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ExecutionProvider;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
+import dev.edgetwin.runtime.CameraCapture;
 import dev.edgetwin.runtime.SimulatedFeed;
 import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.InferenceException;
 import dev.edgetwin.runtime.inference.LoadedModel;
+import dev.edgetwin.vision.Frame;
+import dev.edgetwin.vision.source.SourceConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,6 +144,12 @@ final class ModelsCommand implements Runnable {
                 "The decode head after the last Conv/Gemm/MatMul and the graph outputs stay float."
             })
     static final class Quantize implements Callable<Integer> {
+        /** How fast a folder "camera" is read when capturing calibration frames. */
+        static final double CAPTURE_FPS = 30;
+
+        /** Time a camera gets beyond N x interval to open and deliver (it may be reopening). */
+        static final Duration CAPTURE_GRACE = Duration.ofSeconds(30);
+
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "IN", description = "The float32 ONNX model.")
@@ -165,8 +175,10 @@ final class ModelsCommand implements Runnable {
                     names = "--frames",
                     paramLabel = "N",
                     description =
-                            "Capture N frames from the camera: the simulated factory (--seed),"
-                                    + " one every 3 s of scene time.")
+                            "Capture N frames from the configured camera (--camera, as for"
+                                    + " `run`): by default the simulated factory (--seed), one"
+                                    + " every 3 s of scene time; a real camera, one every"
+                                    + " --frame-interval seconds.")
             Integer count;
         }
 
@@ -177,6 +189,25 @@ final class ModelsCommand implements Runnable {
                 description =
                         "Seed of the simulated factory for --frames (default: ${DEFAULT-VALUE}).")
         long seed;
+
+        @CommandLine.Mixin CameraOptions camera;
+
+        @Option(
+                names = "--frame-interval",
+                defaultValue = "1",
+                paramLabel = "SECONDS",
+                description =
+                        "With --frames and a real camera: seconds between the frames kept, so that"
+                                + " they show different moments (default: ${DEFAULT-VALUE}).")
+        double frameInterval;
+
+        @Option(
+                names = "--capture-timeout",
+                paramLabel = "SECONDS",
+                description =
+                        "With --frames and a real camera: give up after this long. Default: N x"
+                                + " --frame-interval + 30 s.")
+        Double captureTimeout;
 
         @Option(
                 names = "--method",
@@ -240,13 +271,21 @@ final class ModelsCommand implements Runnable {
                 return 2;
             }
             try {
-                CalibrationSet calibration =
-                        frames.folder != null
-                                ? CalibrationSet.imageFolder(frames.folder)
-                                : CalibrationSet.camera(
-                                        SimulatedFeed.demo(seed, 10).camera(),
-                                        frames.count,
-                                        CalibrationSet.DEFAULT_FRAME_INTERVAL_SECONDS);
+                CalibrationSet calibration;
+                if (frames.folder != null) {
+                    calibration = CalibrationSet.imageFolder(frames.folder);
+                } else if (camera.simulated()) {
+                    calibration =
+                            CalibrationSet.camera(
+                                    SimulatedFeed.demo(seed, 10).camera(),
+                                    frames.count,
+                                    CalibrationSet.DEFAULT_FRAME_INTERVAL_SECONDS);
+                } else {
+                    calibration = captureFromCamera(err);
+                    if (calibration == null) {
+                        return 2;
+                    }
+                }
                 q = StaticQuantizer.quantize(this.in, this.out, calibration, options);
                 out.printf(
                         "wrote %s (%,d bytes): %s%n",
@@ -272,6 +311,72 @@ final class ModelsCommand implements Runnable {
                 err.printf("edgetwin models quantize: %s%n", e.getMessage());
                 err.flush();
                 return 2;
+            }
+        }
+
+        /**
+         * {@code --frames} frames from the configured real camera, one every {@code
+         * --frame-interval} seconds; null (with the reason printed) when the options are bad or the
+         * camera does not deliver them in time.
+         */
+        private CalibrationSet captureFromCamera(PrintWriter err) throws QuantizationException {
+            if (frames.count < 1) {
+                err.printf(
+                        "edgetwin models quantize: --frames must be >= 1, got %d%n", frames.count);
+                return null;
+            }
+            if (!(frameInterval >= 0) || !Double.isFinite(frameInterval)) {
+                err.printf(
+                        "edgetwin models quantize: --frame-interval must be >= 0 seconds, got %s%n",
+                        frameInterval);
+                return null;
+            }
+            SourceConfig source;
+            try {
+                source = camera.source(CAPTURE_FPS);
+            } catch (IllegalArgumentException e) {
+                err.printf("edgetwin models quantize: %s%n", e.getMessage());
+                return null;
+            }
+            if (captureTimeout != null && !(captureTimeout > 0)) {
+                err.printf(
+                        "edgetwin models quantize: --capture-timeout must be > 0 seconds, got %s%n",
+                        captureTimeout);
+                return null;
+            }
+            Duration budget =
+                    captureTimeout != null
+                            ? Duration.ofMillis((long) (captureTimeout * 1000))
+                            : Duration.ofMillis((long) (frames.count * frameInterval * 1000))
+                                    .plus(CAPTURE_GRACE);
+            try {
+                List<Frame> captured =
+                        CameraCapture.capture(
+                                source,
+                                frames.count,
+                                Duration.ofMillis((long) (frameInterval * 1000)),
+                                budget);
+                String where =
+                        source instanceof SourceConfig.Mjpeg m
+                                ? "mjpeg:" + m.redactedUrl() // never credentials in metadata
+                                : camera.camera;
+                return CalibrationSet.frames(
+                        String.format(
+                                Locale.ROOT,
+                                "camera '%s' (%s), a frame every %s s",
+                                source.cameraId(),
+                                where,
+                                java.math.BigDecimal.valueOf(frameInterval)
+                                        .stripTrailingZeros()
+                                        .toPlainString()),
+                        captured);
+            } catch (CameraCapture.CaptureException e) {
+                err.printf("edgetwin models quantize: %s%n", e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("edgetwin models quantize: interrupted while capturing frames");
+                return null;
             }
         }
 

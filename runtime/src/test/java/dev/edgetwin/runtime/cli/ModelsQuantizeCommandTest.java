@@ -109,6 +109,54 @@ class ModelsQuantizeCommandTest {
     }
 
     @Test
+    void capturesItsCalibrationFramesFromTheConfiguredCamera() throws Exception {
+        Path model = ModelCache.ensureReferenceDetector(dir);
+        Path images = Files.createDirectory(dir.resolve("camera"));
+        SimulatedCamera camera = new SimulatedCamera(FactoryScene.demo(9));
+        for (int k = 0; k < 2; k++) {
+            writePng(camera.render(5.0 * k, 0).frame(), images.resolve("frame" + k + ".png"));
+        }
+        Path out = dir.resolve("int8-camera.onnx");
+        CliRun q =
+                CliRun.execute(
+                        "models",
+                        "quantize",
+                        model.toString(),
+                        out.toString(),
+                        "--frames",
+                        "3",
+                        "--camera",
+                        "folder:" + images,
+                        "--frame-interval",
+                        "0");
+        assertEquals(0, q.code(), q.err());
+        assertTrue(
+                q.out()
+                        .contains(
+                                "  calibration   minmax over 3 frames from camera 'front' (folder:"
+                                        + images
+                                        + "), a frame every 0 s"),
+                q.out());
+
+        CliRun dead =
+                CliRun.execute(
+                        "models",
+                        "quantize",
+                        model.toString(),
+                        out.toString(),
+                        "--frames",
+                        "3",
+                        "--camera",
+                        "folder:" + dir.resolve("no-such-folder"),
+                        "--frame-interval",
+                        "0",
+                        "--capture-timeout",
+                        "2");
+        assertEquals(2, dead.code(), dead.out());
+        assertTrue(dead.err().contains("delivered 0 of 3 frames within"), dead.err());
+    }
+
+    @Test
     void namesWhatIsWrong() throws Exception {
         Path model = ModelCache.ensureReferenceDetector(dir);
         String out = dir.resolve("out.onnx").toString();
