@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TestSubscriber;
+import dev.edgetwin.runtime.twin.TwinSchemas;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.GroundTruth;
 import dev.edgetwin.sim.RenderedFrame;
@@ -71,6 +72,10 @@ class DaemonEndToEndTest {
             while (states.size() < STATES) {
                 TestSubscriber.Message m = subscriber.next(stateTopic, 60);
                 assertNotNull(m, "a twin state within 60 s (have " + states.size() + ")");
+                assertEquals(
+                        List.of(),
+                        TwinSchemas.STATE.violations(m.payload()),
+                        "every published state follows docs/schemas");
                 states.add(JSON.readTree(m.payload()));
             }
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetwin.runtime.twin.TwinSchemas;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.runtime.twin.TwinTopics;
 import dev.edgetwin.vision.RobotPose;
@@ -43,10 +44,12 @@ class TwinPublisherTest {
                 TestSubscriber.Message online = early.next(topics.status(), 30);
                 assertNotNull(online, "status online within 30 s");
                 assertEquals("online", JSON.readTree(online.payload()).get("state").asText());
+                assertEquals(List.of(), TwinSchemas.STATUS.violations(online.payload()));
                 publisher.offer(state(1));
                 TestSubscriber.Message first = early.next(topics.state(), 30);
                 assertNotNull(first, "state within 30 s");
                 assertEquals(1, JSON.readTree(first.payload()).get("seq").asLong());
+                assertEquals(List.of(), TwinSchemas.STATE.violations(first.payload()));
             }
             try (TestSubscriber late = new TestSubscriber(broker.uri(), topics.state())) {
                 TestSubscriber.Message retained = late.next(topics.state(), 30);
@@ -61,6 +64,7 @@ class TwinPublisherTest {
                 TestSubscriber.Message offline = watcher.next(topics.status(), 30);
                 assertNotNull(offline, "offline after close");
                 assertEquals("offline", JSON.readTree(offline.payload()).get("state").asText());
+                assertEquals(List.of(), TwinSchemas.STATUS.violations(offline.payload()));
             }
             assertTrue(publisher.published() >= 1);
         }
