@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -83,6 +84,7 @@ public final class FloorTracker {
         for (LiveTrack t : live) {
             t.filter.predict(dt, config.accelerationSpectralDensity());
             t.matchedThisUpdate = false;
+            t.matched = null;
         }
 
         Map<String, List<FloorMeasurement>> byCamera = new TreeMap<>();
@@ -155,7 +157,7 @@ public final class FloorTracker {
                                     config.initialSpeedSigma() * config.initialSpeedSigma()),
                             timestampNanos);
             t.confidence = m.confidence();
-            t.hit(timestampNanos, config.hitsToConfirm());
+            t.hit(timestampNanos, config.hitsToConfirm(), m);
             live.add(t);
         }
     }
@@ -202,7 +204,7 @@ public final class FloorTracker {
             LiveTrack t = tracks.get(j);
             t.filter.update(m.x(), m.y(), m.varX(), m.covXY(), m.varY());
             t.confidence = m.confidence();
-            t.hit(timestampNanos, config.hitsToConfirm());
+            t.hit(timestampNanos, config.hitsToConfirm(), m);
         }
         List<LiveTrack> left = new ArrayList<>(tracks.size());
         for (int j = 0; j < tracks.size(); j++) {
@@ -225,6 +227,7 @@ public final class FloorTracker {
         long lastSeenNanos;
         int hits;
         boolean matchedThisUpdate;
+        FloorMeasurement matched;
 
         LiveTrack(long id, int classId, ConstantVelocityKalman filter, long firstSeenNanos) {
             this.id = id;
@@ -234,13 +237,17 @@ public final class FloorTracker {
             this.lastSeenNanos = firstSeenNanos;
         }
 
-        /** A measurement matched this track; only the first match in an update counts a hit. */
-        void hit(long timestampNanos, int hitsToConfirm) {
+        /**
+         * A measurement matched this track; only the first match in an update counts a hit and is
+         * reported as the track's measurement.
+         */
+        void hit(long timestampNanos, int hitsToConfirm, FloorMeasurement m) {
             lastSeenNanos = timestampNanos;
             if (matchedThisUpdate) {
                 return;
             }
             matchedThisUpdate = true;
+            matched = m;
             hits++;
             if (state == TrackState.LOST
                     || (state == TrackState.TENTATIVE && hits >= hitsToConfirm)) {
@@ -261,7 +268,8 @@ public final class FloorTracker {
                     confidence,
                     firstSeenNanos,
                     lastSeenNanos,
-                    hits);
+                    hits,
+                    Optional.ofNullable(matched));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.edgetwin.vision.track;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A tracked object on the factory floor at the time of the update that produced it.
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param firstSeenNanos timestamp of the update that started it
  * @param lastSeenNanos timestamp of the last update in which a measurement matched it
  * @param hits how many updates matched it (several cameras in one update count once)
+ * @param measurement the measurement that matched it in this update (the first, when several
+ *     cameras saw it), with its camera and image box; empty when nothing matched it this update
  */
 public record Track(
         long id,
@@ -31,11 +34,13 @@ public record Track(
         float confidence,
         long firstSeenNanos,
         long lastSeenNanos,
-        int hits) {
+        int hits,
+        Optional<FloorMeasurement> measurement) {
 
     public Track {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(covariance, "covariance");
+        Objects.requireNonNull(measurement, "measurement");
         if (covariance.length != 16) {
             throw new IllegalArgumentException(
                     "covariance must have 16 entries (4x4), got " + covariance.length);
@@ -72,7 +77,8 @@ public record Track(
                 && Float.compare(confidence, t.confidence) == 0
                 && firstSeenNanos == t.firstSeenNanos
                 && lastSeenNanos == t.lastSeenNanos
-                && hits == t.hits;
+                && hits == t.hits
+                && measurement.equals(t.measurement);
     }
 
     @Override
@@ -88,7 +94,8 @@ public record Track(
                                 confidence,
                                 firstSeenNanos,
                                 lastSeenNanos,
-                                hits)
+                                hits,
+                                measurement)
                         * 31
                 + Arrays.hashCode(covariance);
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,19 @@ class FloorTrackerTest {
             }
         }
         assertEquals(25, tracker.tracks().get(0).hits());
+    }
+
+    @Test
+    void aTrackCarriesTheMeasurementThatMatchedItThisUpdateOnly() {
+        FloorTracker tracker = new FloorTracker(CONFIG);
+        FloorMeasurement front = FloorMeasurement.of(PERSON, 3, 1, SIGMA, 0.9f, "front");
+        FloorMeasurement rear = FloorMeasurement.of(PERSON, 3.02, 1, SIGMA, 0.8f, "rear");
+        Track first = tracker.update(time(0), List.of(front, rear)).get(0);
+        assertEquals(Optional.of(front), first.measurement(), "the first camera's, in id order");
+        Track second = tracker.update(time(1), List.of(rear)).get(0);
+        assertEquals(Optional.of(rear), second.measurement());
+        Track unseen = tracker.update(time(2), List.of()).get(0);
+        assertEquals(Optional.empty(), unseen.measurement(), "nothing matched it this update");
     }
 
     @Test

@@ -76,13 +76,40 @@ class TrackInputsTest {
     void aTracksCovarianceCannotBeChangedFromOutside() {
         double[] cov = new double[16];
         cov[0] = 1;
-        Track t = new Track(1, 0, TrackState.CONFIRMED, 0, 0, 0, 0, cov, 0.9f, 0, 0, 1);
+        Track t =
+                new Track(
+                        1,
+                        0,
+                        TrackState.CONFIRMED,
+                        0,
+                        0,
+                        0,
+                        0,
+                        cov,
+                        0.9f,
+                        0,
+                        0,
+                        1,
+                        Optional.empty());
         cov[0] = 99;
         assertEquals(1, t.covariance(0, 0));
         t.covariance()[0] = 99;
         assertEquals(1, t.covariance(0, 0));
         Track same =
-                new Track(1, 0, TrackState.CONFIRMED, 0, 0, 0, 0, t.covariance(), 0.9f, 0, 0, 1);
+                new Track(
+                        1,
+                        0,
+                        TrackState.CONFIRMED,
+                        0,
+                        0,
+                        0,
+                        0,
+                        t.covariance(),
+                        0.9f,
+                        0,
+                        0,
+                        1,
+                        Optional.empty());
         assertNotSame(t, same);
         assertEquals(t, same);
         assertEquals(t.hashCode(), same.hashCode());
