@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgetwin.modelkit.OnnxGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,6 +83,34 @@ class VisionEvaluateCommandTest {
         CliRun o = CliRun.execute("vision", "evaluate", "--model", junk.toString());
         assertEquals(2, o.code());
         assertTrue(o.err().contains("ONNX Runtime could not load"), o.err());
+    }
+
+    @Test
+    void aModelWithAnUnknownOutputLayoutIsRefused() throws Exception {
+        // [1, 3, 16]: not [1, 4+C, N], not [1, N, 5+C] with more anchors than values, not [1, N,
+        // 6].
+        Path model = tinyModel(dir.resolve("odd.onnx"), 1, 3, 16);
+        CliRun o = CliRun.execute("vision", "evaluate", "--model", model.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("[1, 3, 16]"), o.err());
+    }
+
+    @Test
+    void aModelWithoutTheSimulatorsClassesIsRefused() throws Exception {
+        // [1, 6, 8] reads as YOLOv8 with two unnamed classes: class0, class1.
+        Path model = tinyModel(dir.resolve("two-classes.onnx"), 1, 6, 8);
+        CliRun o = CliRun.execute("vision", "evaluate", "--model", model.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("expected the simulator's robot among them"), o.err());
+    }
+
+    /** A model that reshapes a [1, 3, 4, 4] image into {@code outputShape} (48 values). */
+    private static Path tinyModel(Path file, long... outputShape) throws Exception {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("tiny");
+        String images = g.floatInput("images", 1, 3, 4, 4);
+        String out = g.reshape(images, outputShape);
+        g.floatOutput(out, outputShape);
+        return Files.write(file, g.build(8, 17, "test", "0").toByteArray());
     }
 
     @Test
