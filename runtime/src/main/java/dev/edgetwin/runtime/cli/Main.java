@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             WatchCommand.class,
             BenchCommand.class,
             ProfileCommand.class,
-            ModelsCommand.class
+            ModelsCommand.class,
+            VisionCommand.class
         })
 public final class Main implements Runnable {
 
