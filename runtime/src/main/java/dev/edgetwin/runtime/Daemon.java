@@ -16,12 +16,17 @@ import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
 import dev.edgetwin.runtime.twin.ObservedObject;
 import dev.edgetwin.runtime.twin.TwinState;
+import dev.edgetwin.runtime.vision.FloorTracking;
 import dev.edgetwin.sim.ObjectClass;
+import dev.edgetwin.vision.CameraMount;
 import dev.edgetwin.vision.Detection;
 import dev.edgetwin.vision.DetectorException;
 import dev.edgetwin.vision.FloorLocator;
 import dev.edgetwin.vision.FloorObservation;
 import dev.edgetwin.vision.OnnxDetector;
+import dev.edgetwin.vision.RobotPose;
+import dev.edgetwin.vision.track.Track;
+import dev.edgetwin.vision.track.TrackState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,6 +79,10 @@ public final class Daemon implements AutoCloseable {
     private final Consumer<TwinState> stateListener;
 
     private final LatestSlot<CapturedFrame> frames = new LatestSlot<>();
+
+    /** Inference thread only. */
+    private final FloorTracking tracking = FloorTracking.withDefaults();
+
     private final AtomicLong captured = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
     private final Thread captureThread;
@@ -370,6 +379,14 @@ public final class Daemon implements AutoCloseable {
                 List<Detection> detections = serving.detector().detect(captured.frame());
                 double inferenceMillis = (System.nanoTime() - t0) / 1e6;
                 List<FloorObservation> placed = locator.locateAll(detections, captured.robotPose());
+                List<Track> tracks =
+                        tracking.update(
+                                captured.frame().captureTimeNanos(),
+                                new FloorTracking.CameraObservations(
+                                        captured.frame().cameraId(),
+                                        feed.cameraModel().mount(),
+                                        captured.robotPose(),
+                                        placed));
                 processed.incrementAndGet();
                 TwinState state =
                         new TwinState(
@@ -379,7 +396,10 @@ public final class Daemon implements AutoCloseable {
                                 captured.frame().captureTimeNanos(),
                                 captured.frame().cameraId(),
                                 captured.robotPose(),
-                                toObjects(placed),
+                                toObjects(
+                                        tracks,
+                                        serving.detector().classNames(),
+                                        cameraPosition(captured.robotPose())),
                                 serving.info(),
                                 new TwinState.Health(
                                         this.captured.get(),
@@ -404,21 +424,53 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static List<ObservedObject> toObjects(List<FloorObservation> placed) {
-        List<ObservedObject> objects = new ArrayList<>(placed.size());
-        for (FloorObservation o : placed) {
-            Detection d = o.detection();
+    /** The camera's position on the factory floor at {@code pose}: where ranges are from. */
+    private double[] cameraPosition(RobotPose pose) {
+        CameraMount mount = feed.cameraModel().mount();
+        return new double[] {
+            pose.factoryX(mount.x(), mount.y()), pose.factoryY(mount.x(), mount.y())
+        };
+    }
+
+    /**
+     * The twin's objects: the confirmed tracks, seen in this frame or lost (predicted) for at most
+     * the tracker's max lost age. Tentative tracks (not yet seen often enough) are left out.
+     */
+    static List<ObservedObject> toObjects(
+            List<Track> tracks, List<String> classNames, double[] camera) {
+        List<ObservedObject> objects = new ArrayList<>(tracks.size());
+        for (Track t : tracks) {
+            boolean seen = t.state() == TrackState.CONFIRMED && t.measurement().isPresent();
+            if (!seen && t.state() != TrackState.LOST) {
+                continue;
+            }
+            Detection box = seen ? t.measurement().get().imageBox().orElse(null) : null;
+            String label =
+                    box != null
+                            ? box.label()
+                            : t.classId() < classNames.size()
+                                    ? classNames.get(t.classId())
+                                    : "class" + t.classId();
             objects.add(
                     new ObservedObject(
-                            d.label(),
-                            d.confidence(),
-                            o.x(),
-                            o.y(),
-                            o.range(),
-                            d.x1(),
-                            d.y1(),
-                            d.x2(),
-                            d.y2()));
+                            t.id(),
+                            seen,
+                            label,
+                            t.confidence(),
+                            t.x(),
+                            t.y(),
+                            t.vx(),
+                            t.vy(),
+                            t.covariance(0, 0),
+                            t.covariance(0, 1),
+                            t.covariance(1, 1),
+                            Math.hypot(t.x() - camera[0], t.y() - camera[1]),
+                            box != null ? box.x1() : Double.NaN,
+                            box != null ? box.y1() : Double.NaN,
+                            box != null ? box.x2() : Double.NaN,
+                            box != null ? box.y2() : Double.NaN,
+                            t.firstSeenNanos(),
+                            t.lastSeenNanos()));
         }
         return objects;
     }

@@ -15,7 +15,7 @@ import java.time.Instant;
  */
 public final class TwinJson {
     /** Identifies the payload's layout; bumped when a field changes meaning or disappears. */
-    public static final String STATE_SCHEMA = "edgetwin/twin-state/0";
+    public static final String STATE_SCHEMA = "edgetwin/twin-state/1";
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -40,17 +40,30 @@ public final class TwinJson {
             g.writeArrayFieldStart("objects");
             for (ObservedObject o : s.objects()) {
                 g.writeStartObject();
+                g.writeNumberField("id", o.id());
                 g.writeStringField("class", o.label());
+                g.writeStringField("track", o.seen() ? "seen" : "lost");
                 g.writeNumberField("confidence", round(o.confidence(), 1000));
                 g.writeNumberField("x", round(o.x(), 1000));
                 g.writeNumberField("y", round(o.y(), 1000));
-                g.writeNumberField("range", round(o.range(), 1000));
-                g.writeArrayFieldStart("box");
-                g.writeNumber(round(o.boxX1(), 10));
-                g.writeNumber(round(o.boxY1(), 10));
-                g.writeNumber(round(o.boxX2(), 10));
-                g.writeNumber(round(o.boxY2(), 10));
+                g.writeNumberField("vx", round(o.vx(), 1000));
+                g.writeNumberField("vy", round(o.vy(), 1000));
+                g.writeArrayFieldStart("cov");
+                g.writeNumber(round(o.varX(), 1_000_000));
+                g.writeNumber(round(o.covXY(), 1_000_000));
+                g.writeNumber(round(o.varY(), 1_000_000));
                 g.writeEndArray();
+                g.writeNumberField("range", round(o.range(), 1000));
+                if (o.hasBox()) {
+                    g.writeArrayFieldStart("box");
+                    g.writeNumber(round(o.boxX1(), 10));
+                    g.writeNumber(round(o.boxY1(), 10));
+                    g.writeNumber(round(o.boxX2(), 10));
+                    g.writeNumber(round(o.boxY2(), 10));
+                    g.writeEndArray();
+                }
+                g.writeStringField("firstSeen", instant(o.firstSeenNanos()).toString());
+                g.writeStringField("lastSeen", instant(o.lastSeenNanos()).toString());
                 g.writeEndObject();
             }
             g.writeEndArray();

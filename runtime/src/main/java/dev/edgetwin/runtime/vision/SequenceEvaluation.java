@@ -13,7 +13,6 @@ import dev.edgetwin.vision.DetectorException;
 import dev.edgetwin.vision.FloorLocator;
 import dev.edgetwin.vision.FloorObservation;
 import dev.edgetwin.vision.OnnxDetector;
-import dev.edgetwin.vision.RobotPose;
 import dev.edgetwin.vision.track.ClearMotScores;
 import dev.edgetwin.vision.track.EvaluationFrame;
 import dev.edgetwin.vision.track.FloorMeasurement;
@@ -356,7 +355,13 @@ public final class SequenceEvaluation {
             FloorLocator locator =
                     new FloorLocator(camera.cameraModel(), ObjectClass.footprintRadiiByLabel());
             CameraMount mount = camera.cameraModel().mount();
-            FloorTracker tracker = new FloorTracker(settings.tracker());
+            FloorTracking tracking =
+                    new FloorTracking(
+                            settings.tracker(),
+                            new FloorTracking.MeasurementErrors(
+                                    settings.rangeSigmaPerMetre(),
+                                    settings.bearingSigmaRadians(),
+                                    settings.minSigma()));
             List<EvaluationFrame> scored = new ArrayList<>();
             List<Double> sequenceErrors = new ArrayList<>();
             int n = settings.framesPerSequence();
@@ -368,22 +373,11 @@ public final class SequenceEvaluation {
                 allDetections.add(seen.detections());
                 allTruth.add(frame.groundTruth());
 
-                RobotPose pose = frame.egoPose();
-                double camX = pose.factoryX(mount.x(), mount.y());
-                double camY = pose.factoryY(mount.x(), mount.y());
-                List<FloorMeasurement> measurements = new ArrayList<>(seen.placed().size());
-                for (FloorObservation o : seen.placed()) {
-                    measurements.add(
-                            FloorMeasurement.fromObservation(
-                                    o,
-                                    CAMERA_ID,
-                                    camX,
-                                    camY,
-                                    settings.rangeSigmaPerMetre(),
-                                    settings.bearingSigmaRadians(),
-                                    settings.minSigma()));
-                }
-                List<Track> tracks = tracker.update(nanos, measurements);
+                List<Track> tracks =
+                        tracking.update(
+                                nanos,
+                                new FloorTracking.CameraObservations(
+                                        CAMERA_ID, mount, frame.egoPose(), seen.placed()));
 
                 List<LabeledPosition> truth = new ArrayList<>();
                 List<LabeledPosition> ignored = new ArrayList<>();

@@ -23,8 +23,44 @@ class TwinJsonTest {
                 new RobotPose(4.2104, 0, -0.00049),
                 List.of(
                         new ObservedObject(
-                                "person", 0.98765, 9.87449, 1.2116, 5.43, 402.04, 188, 431, 301.26),
-                        new ObservedObject("box", 1.0, 7.5, -1.25, 3.1, 100, 250, 180, 330)),
+                                12,
+                                true,
+                                "person",
+                                0.98765,
+                                9.87449,
+                                1.2116,
+                                0.81234,
+                                -0.0499,
+                                0.0123456,
+                                -0.0012344,
+                                0.0040004,
+                                5.43,
+                                402.04,
+                                188,
+                                431,
+                                301.26,
+                                1_795_482_120_000_000_000L,
+                                1_795_482_123_456_789_000L),
+                        // Lost: not seen in this frame, so no box; position predicted.
+                        new ObservedObject(
+                                3,
+                                false,
+                                "box",
+                                1.0,
+                                7.5,
+                                -1.25,
+                                0,
+                                0,
+                                0.09,
+                                0,
+                                0.09,
+                                3.1,
+                                Double.NaN,
+                                Double.NaN,
+                                Double.NaN,
+                                Double.NaN,
+                                1_795_482_100_000_000_000L,
+                                1_795_482_123_056_789_000L)),
                 new TwinState.ModelInfo("reference-detector.onnx", "ab12", "1", "cpu", "int8"),
                 new TwinState.Health(240, 3, 237, 6.234));
     }
@@ -32,7 +68,7 @@ class TwinJsonTest {
     @Test
     void stateMatchesTheGoldenFile() throws IOException {
         String expected;
-        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v0.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v1.json")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         assertEquals(

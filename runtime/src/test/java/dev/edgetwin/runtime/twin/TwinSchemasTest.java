@@ -29,17 +29,57 @@ class TwinSchemasTest {
                 new TwinState.Health(10, 1, 9, 6.25));
     }
 
+    private static ObservedObject seen(long id, String label) {
+        return new ObservedObject(
+                id,
+                true,
+                label,
+                0.91,
+                9.87,
+                1.21,
+                0.5,
+                -0.2,
+                0.01,
+                0.001,
+                0.02,
+                5.43,
+                402,
+                188,
+                431,
+                301,
+                0,
+                2_000_000_000L);
+    }
+
     @Test
     void encodedStatesAndTheGoldenFileConform() throws Exception {
         assertEquals(
                 List.of(), TwinSchemas.STATE.violations(TwinJson.encodeState(state(List.of()))));
-        ObservedObject person =
-                new ObservedObject("person", 0.91, 9.87, 1.21, 5.43, 402, 188, 431, 301);
-        ObservedObject box = new ObservedObject("box", 1.0, -3, 0, 0.4, 0, 250.5, 180, 330);
+        ObservedObject person = seen(7, "person");
+        ObservedObject box =
+                new ObservedObject(
+                        2,
+                        false,
+                        "box",
+                        1.0,
+                        -3,
+                        0,
+                        0,
+                        0,
+                        0.09,
+                        0,
+                        0.09,
+                        0.4,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        0,
+                        1_000_000_000L);
         assertEquals(
                 List.of(),
                 TwinSchemas.STATE.violations(TwinJson.encodeState(state(List.of(person, box)))));
-        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v0.json")) {
+        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v1.json")) {
             assertEquals(List.of(), TwinSchemas.STATE.violations(golden.readAllBytes()));
         }
     }
@@ -57,7 +97,7 @@ class TwinSchemasTest {
 
     @Test
     void payloadsThatBreakTheContractAreCaught() throws Exception {
-        ObservedObject person = new ObservedObject("person", 0.9, 1, 2, 3, 4, 5, 6, 7);
+        ObservedObject person = seen(1, "person");
         ObjectNode good = (ObjectNode) JSON.readTree(TwinJson.encodeState(state(List.of(person))));
 
         ObjectNode missing = good.deepCopy();
