@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,13 @@ import org.tinylog.Logger;
  *
  * <p>Not thread-safe: call {@link #detect} from one inference thread. {@link #close()} may be
  * called twice; {@link #detect} after close throws {@link IllegalStateException}.
+ *
+ * <p>For a pipeline that overlaps the steps on separate threads, {@link #newSlot()} gives a frame
+ * in flight its own preallocated input and output, and {@link #prepare}, {@link #run} and {@link
+ * #decode} are the three steps of {@link #detect} on a slot: {@code prepare} from one thread,
+ * {@code run} from one thread, {@code decode} from one thread (it reuses the decoder's scratch),
+ * each slot in one step at a time, handed between threads with a happens-before edge (a volatile or
+ * atomic hand-off). Do not call {@link #detect} while slots are in use.
  */
 public final class OnnxDetector implements AutoCloseable {
 
@@ -105,7 +113,8 @@ public final class OnnxDetector implements AutoCloseable {
     private final DetectionDecoder decoder;
     private final boolean ownsSession;
     private long runtimeAllocatedOutputs;
-    private boolean closed;
+    private final List<Slot> slots = new ArrayList<>();
+    private volatile boolean closed;
 
     private OnnxDetector(
             Path modelPath,
@@ -341,6 +350,132 @@ public final class OnnxDetector implements AutoCloseable {
     }
 
     /**
+     * One frame in flight: its own letterboxed input and pinned output tensors, allocated once and
+     * rewritten for every frame, and the letterbox transform of the frame it holds. Owns its
+     * tensors; {@link #close()} may be called twice, and the detector's {@link
+     * OnnxDetector#close()} closes the slots still open.
+     */
+    public final class Slot implements AutoCloseable {
+        private final LetterboxPreprocessor slotPreprocessor;
+        private final OnnxTensor input;
+        private final FloatBuffer output;
+        private final OnnxTensor outputValue;
+        private final Map<String, OnnxTensor> inputs;
+        private final Map<String, OnnxTensor> outputs;
+        private LetterboxTransform transform;
+        private long allocatedOutputs;
+        private volatile boolean slotClosed;
+
+        private Slot(OrtEnvironment env) throws OrtException {
+            long[] inShape = preprocessor.inputShape();
+            slotPreprocessor = new LetterboxPreprocessor((int) inShape[3], (int) inShape[2]);
+            input =
+                    OnnxTensor.createTensor(
+                            env, slotPreprocessor.inputBuffer(), slotPreprocessor.inputShape());
+            output =
+                    ByteBuffer.allocateDirect(decoder.expectedLength() * Float.BYTES)
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+            try {
+                outputValue = OnnxTensor.createTensor(env, output, decoder.outputShape());
+            } catch (OrtException e) {
+                input.close();
+                throw e;
+            }
+            inputs = Map.of(inputName, input);
+            outputs = Map.of(outputName, outputValue);
+        }
+
+        /** Outputs ONNX Runtime allocated instead of writing this slot's pinned output; 0. */
+        public long runtimeAllocatedOutputs() {
+            return allocatedOutputs;
+        }
+
+        private void check() {
+            if (closed) {
+                throw new IllegalStateException(
+                        "detector " + modelPath.getFileName() + " is closed");
+            }
+            if (slotClosed) {
+                throw new IllegalStateException("slot is closed");
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (OnnxDetector.this) {
+                if (slotClosed) {
+                    return;
+                }
+                slotClosed = true;
+                slots.remove(this);
+            }
+            input.close();
+            outputValue.close();
+        }
+    }
+
+    /**
+     * A new slot for {@link #prepare}, {@link #run} and {@link #decode}; about 2x the input size.
+     */
+    public synchronized Slot newSlot() throws DetectorException {
+        if (closed) {
+            throw new IllegalStateException("detector " + modelPath.getFileName() + " is closed");
+        }
+        try {
+            Slot slot = new Slot(OrtEnvironment.getEnvironment());
+            slots.add(slot);
+            return slot;
+        } catch (OrtException e) {
+            throw new DetectorException(
+                    DetectorException.Code.INFERENCE_FAILED,
+                    "cannot allocate the tensors of a slot for "
+                            + modelPath.getFileName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Step 1 of {@link #detect}: letterboxes {@code frame} into the slot's input. */
+    public void prepare(Frame frame, Slot slot) {
+        slot.check();
+        slot.transform = slot.slotPreprocessor.prepare(frame);
+    }
+
+    /** Step 2 of {@link #detect}: runs the model on the slot's input into its pinned output. */
+    public void run(Slot slot) throws DetectorException {
+        slot.check();
+        if (slot.transform == null) {
+            throw new IllegalStateException("run before prepare: the slot holds no frame");
+        }
+        try (OrtSession.Result result = session.run(slot.inputs, slot.outputs)) {
+            for (int i = 0; i < result.size(); i++) {
+                if (result.isResultOwner(i)) {
+                    slot.allocatedOutputs++;
+                }
+            }
+        } catch (OrtException e) {
+            throw new DetectorException(
+                    DetectorException.Code.INFERENCE_FAILED,
+                    "inference failed on " + modelPath.getFileName() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Step 3 of {@link #detect}: decodes (threshold, NMS) the slot's output; boxes are in the
+     * pixels of the frame it was prepared from.
+     */
+    public List<Detection> decode(Slot slot) {
+        slot.check();
+        if (slot.transform == null) {
+            throw new IllegalStateException("decode before prepare: the slot holds no frame");
+        }
+        return decoder.decode(slot.output, slot.transform);
+    }
+
+    /**
      * Outputs ONNX Runtime had to allocate instead of writing into the pinned output; stays 0 in
      * steady state.
      */
@@ -376,6 +511,11 @@ public final class OnnxDetector implements AutoCloseable {
             return;
         }
         closed = true;
+        List<Slot> open;
+        synchronized (this) {
+            open = new ArrayList<>(slots);
+        }
+        open.forEach(Slot::close);
         inputTensor.close();
         outputTensor.close();
         if (ownsSession) {

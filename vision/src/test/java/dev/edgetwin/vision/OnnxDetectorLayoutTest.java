@@ -149,6 +149,32 @@ class OnnxDetectorLayoutTest {
 
     @ParameterizedTest
     @EnumSource(names = {"YOLOV8", "YOLOV5", "END_TO_END"})
+    void slotsRunTheStepsSeparatelyEachOnItsOwnBuffers(OutputLayout layout) throws Exception {
+        Path model = sceneModel(layout, metadata(layout, true));
+        try (OnnxDetector detector = OnnxDetector.open(model, OnnxDetector.Options.defaults())) {
+            OnnxDetector.Slot bright = detector.newSlot();
+            OnnxDetector.Slot dark = detector.newSlot();
+            // Interleaved as a pipeline does: a second frame is prepared and run before the
+            // first is decoded, so shared buffers would give both slots the dark result.
+            detector.prepare(frame(255), bright);
+            detector.run(bright);
+            detector.prepare(frame(0), dark);
+            detector.run(dark);
+            assertDetections(expectedScene(layout), detector.decode(bright));
+            assertDetections(List.of(), detector.decode(dark));
+            assertDetections(detector.detect(frame(255)), detector.decode(bright));
+            assertEquals(0, bright.runtimeAllocatedOutputs());
+            dark.close();
+            dark.close();
+            assertThrows(IllegalStateException.class, () -> detector.run(dark));
+            detector.close();
+            assertThrows(IllegalStateException.class, () -> detector.decode(bright));
+            assertThrows(IllegalStateException.class, detector::newSlot);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"YOLOV8", "YOLOV5", "END_TO_END"})
     void optionsReachEveryDecoder(OutputLayout layout) throws Exception {
         Path model = sceneModel(layout, metadata(layout, true));
         try (OnnxDetector one =
