@@ -229,6 +229,16 @@ public final class DurableOutbox implements AutoCloseable {
         Path path = config.directory().resolve(Segment.fileName(name.priority(), name.firstSeq()));
         byte[] a = Files.readAllBytes(path);
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            return recoverSegment(name, path, a, ch);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private Segment recoverSegment(Segment.Name name, Path path, byte[] a, FileChannel ch)
+            throws IOException {
         if (a.length < RecordFormat.SEGMENT_HEADER_BYTES) {
             // Torn while being created: it holds no record, and goes as an empty segment.
             tornTails++;
@@ -340,7 +350,11 @@ public final class DurableOutbox implements AutoCloseable {
             RecordFormat.encodeMessage(frame, crc, seq, topic, message);
             try {
                 if (roll) {
+                    Segment previous = active;
                     active = createSegment(message.priority(), seq);
+                    if (previous != null && previous.finished()) {
+                        removeSegment(previous); // kept while it was the one appended to
+                    }
                 }
                 write(active.channel, frame, active.size);
             } catch (IOException e) {
@@ -516,7 +530,7 @@ public final class DurableOutbox implements AutoCloseable {
                 ackLog.append(seq, RecordFormat.ACK);
                 markUnforced(ackLog.channel());
                 maybeForce();
-                if (s.finished()) {
+                if (s.finished() && !isActive(s)) {
                     removeSegment(s);
                 }
                 if (ackLog.records() > COMPACT_MIN_RECORDS + 2L * liveDoneRecords()) {
@@ -556,7 +570,7 @@ public final class DurableOutbox implements AutoCloseable {
                                     "Outbox record {} in {} failed its CRC when read; skipped",
                                     s.seq(i),
                                     s.path);
-                            if (s.finished()) {
+                            if (s.finished() && !isActive(s)) {
                                 try {
                                     removeSegment(s);
                                 } catch (IOException ex) {
@@ -623,6 +637,15 @@ public final class DurableOutbox implements AutoCloseable {
         diskBytes -= s.size;
         s.channel.close();
         Files.deleteIfExists(s.path);
+    }
+
+    /**
+     * The segment appends go to: kept when finished, so that steady send-and-ack does not create
+     * and delete a file per message; it goes when the next one is created.
+     */
+    private boolean isActive(Segment s) {
+        List<Segment> log = logs.get(s.priority.ordinal());
+        return log.get(log.size() - 1) == s;
     }
 
     private long liveDoneRecords() {

@@ -190,7 +190,17 @@ class DurableOutboxTest {
             for (int i = firstSegmentRecords; i < 30; i++) {
                 assertTrue(o.acknowledge(seqs.get(i)));
             }
-            assertEquals(List.of(), segments());
+            Path active = before.get(before.size() - 1);
+            assertEquals(List.of(active), segments(), "the one appended to stays until it rolls");
+            assertEquals(Files.size(active), o.counters().diskBytes());
+            for (int i = 0; i < 30; i++) {
+                o.acknowledge(o.append(msg(Priority.TELEMETRY, "payload-" + "y".repeat(100))));
+            }
+            assertFalse(segments().contains(active), "gone once the next segment was created");
+            assertEquals(1, segments().size());
+        }
+        try (DurableOutbox o = DurableOutbox.open(small())) {
+            assertEquals(List.of(), segments(), "a finished segment goes at open");
             assertEquals(0, o.counters().diskBytes());
         }
     }
@@ -421,9 +431,9 @@ class DurableOutboxTest {
             for (OutboxEntry e; (e = o.next()) != null; ) {
                 assertTrue(o.acknowledge(e.seq()));
             }
-            assertEquals(List.of(), segments());
         }
         try (DurableOutbox o = DurableOutbox.open(cfg)) {
+            assertEquals(List.of(), segments(), "every segment that held a seq is gone");
             assertNull(o.next());
             assertTrue(o.append(msg(Priority.STATE, "b")) > last);
         }

@@ -74,7 +74,9 @@ class OutboxConcurrencyTest {
             assertEquals(0, c.backlogRecords());
             assertEquals(0, c.dropped(Priority.TELEMETRY));
             assertNull(o.next());
-            assertEquals(0, c.diskBytes(), "every segment deleted");
+            assertTrue(
+                    c.diskBytes() <= 3L * cfg.segmentBytes(),
+                    "only the segments appended to are left: " + c.diskBytes());
         } finally {
             threads.shutdownNow();
         }
