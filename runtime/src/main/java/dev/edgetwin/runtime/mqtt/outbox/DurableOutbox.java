@@ -92,6 +92,7 @@ public final class DurableOutbox implements AutoCloseable {
     private long tornTails;
     private long lastForceNanos;
     private long forces;
+    private long droppedOnArrival;
     private boolean closed;
 
     private DurableOutbox(OutboxConfig config, LongSupplier nanoClock) {
@@ -340,6 +341,14 @@ public final class DurableOutbox implements AutoCloseable {
                 }
                 if (!dropOldest(p)) {
                     dropped[p]++;
+                    droppedOnArrival++;
+                    if (isPowerOfTen(droppedOnArrival)) {
+                        Logger.warn(
+                                "Outbox full of higher-priority records: {} incoming message(s)"
+                                        + " dropped so far (this one {})",
+                                droppedOnArrival,
+                                message.priority());
+                    }
                     return DROPPED;
                 }
             }
@@ -380,6 +389,13 @@ public final class DurableOutbox implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
     }
 
     private Segment createSegment(Priority priority, long firstSeq) throws IOException {

@@ -6,9 +6,11 @@ import java.util.Map;
  * A snapshot of the outbox's counters, for health publishing. Counts are since the outbox was
  * opened; backlog and disk figures are the current state (including what a restart replays).
  *
- * @param appended messages appended
+ * @param appended messages stored
  * @param acknowledged records acknowledged (each counted once)
- * @param dropped per priority class, records dropped unacknowledged to keep the disk bound
+ * @param dropped per priority class, messages lost to the disk bound: stored records dropped
+ *     unacknowledged with their segment, plus messages refused on arrival because only higher
+ *     classes held the space ({@link DurableOutbox#DROPPED})
  * @param corruptSkipped records (or runs of bytes) that failed their CRC and were skipped, when the
  *     outbox opened or when a record was read
  * @param tornTailsTruncated segment or acknowledgement-log tails cut off when the outbox opened (a

@@ -282,6 +282,28 @@ class DurableOutboxTest {
     }
 
     @Test
+    void aTornAcknowledgementIsCountedAndItsRecordIsSentAgain() throws Exception {
+        OutboxConfig cfg = small();
+        try (DurableOutbox o = DurableOutbox.open(cfg)) {
+            for (int i = 1; i <= 5; i++) {
+                o.append(msg(Priority.STATE, "s" + i));
+            }
+            assertTrue(o.acknowledge(2));
+            assertTrue(o.acknowledge(4));
+        }
+        Path acks = cfg.directory().resolve(AckLog.FILE);
+        truncate(acks, Files.size(acks) - 5); // the acknowledgement of 4, torn
+        try (DurableOutbox o = DurableOutbox.open(cfg)) {
+            assertEquals(1, o.counters().tornTailsTruncated());
+            assertEquals(List.of("s1", "s3", "s4", "s5"), drain(o), "at least once: 4 again");
+        }
+        try (DurableOutbox o = DurableOutbox.open(cfg)) {
+            assertEquals(0, o.counters().tornTailsTruncated(), "rewritten clean at open");
+            assertEquals(List.of("s1", "s3", "s4", "s5"), drain(o));
+        }
+    }
+
+    @Test
     void aFlippedPayloadByteFailsTheCrcAndOnlyThatRecordIsSkipped() throws Exception {
         OutboxConfig cfg = small();
         try (DurableOutbox o = DurableOutbox.open(cfg)) {

@@ -8,11 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,13 +22,16 @@ class OutboxConcurrencyTest {
 
     @TempDir Path dir;
 
-    @Test
+    @RepeatedTest(5)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void oneProducerAndOneConsumerLoseAndDuplicateNothing() throws Exception {
         // Small segments, so rolling and deleting happen while both threads run; a bound the
         // backlog never reaches, so nothing is dropped.
         OutboxConfig cfg = new OutboxConfig(dir, 64L << 20, 8 * 1024, FsyncPolicy.never());
         ExecutorService threads = Executors.newFixedThreadPool(2);
+        // The producer waits once, until the consumer has taken some, so the two overlap
+        // whatever the scheduler does.
+        CountDownLatch consumerStarted = new CountDownLatch(1);
         try (DurableOutbox o = DurableOutbox.open(cfg)) {
             Future<long[]> producer =
                     threads.submit(
@@ -35,6 +39,9 @@ class OutboxConcurrencyTest {
                                 long[] seqs = new long[MESSAGES];
                                 for (int i = 0; i < MESSAGES; i++) {
                                     seqs[i] = o.append(message(i));
+                                    if (i == 1000) {
+                                        assertTrue(consumerStarted.await(60, TimeUnit.SECONDS));
+                                    }
                                 }
                                 return seqs;
                             });
@@ -50,6 +57,9 @@ class OutboxConcurrencyTest {
                                     }
                                     got.add(e);
                                     assertTrue(o.acknowledge(e.seq()));
+                                    if (got.size() == 500) {
+                                        consumerStarted.countDown();
+                                    }
                                 }
                                 return got;
                             });
