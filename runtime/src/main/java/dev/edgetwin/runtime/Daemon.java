@@ -384,7 +384,7 @@ public final class Daemon implements AutoCloseable {
                                 captured.frame().captureTimeNanos(),
                                 new FloorTracking.CameraObservations(
                                         captured.frame().cameraId(),
-                                        feed.cameraModel().mount(),
+                                        feed.cameraModel(),
                                         captured.robotPose(),
                                         placed));
                 processed.incrementAndGet();
@@ -433,18 +433,20 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The twin's objects: the confirmed tracks, seen in this frame or lost (predicted) for at most
-     * the tracker's max lost age. Tentative tracks (not yet seen often enough) are left out.
+     * The twin's objects: the confirmed tracks ("seen": the last camera that could see one saw it;
+     * with a box when this frame did) and the lost ones (a camera that could see it missed it; its
+     * position predicted, for at most the tracker's max lost age). Tentative tracks (not yet seen
+     * often enough) are left out.
      */
     static List<ObservedObject> toObjects(
             List<Track> tracks, List<String> classNames, double[] camera) {
         List<ObservedObject> objects = new ArrayList<>(tracks.size());
         for (Track t : tracks) {
-            boolean seen = t.state() == TrackState.CONFIRMED && t.measurement().isPresent();
+            boolean seen = t.state() == TrackState.CONFIRMED;
             if (!seen && t.state() != TrackState.LOST) {
                 continue;
             }
-            Detection box = seen ? t.measurement().get().imageBox().orElse(null) : null;
+            Detection box = t.measurement().flatMap(m -> m.imageBox()).orElse(null);
             String label =
                     box != null
                             ? box.label()

@@ -16,7 +16,8 @@ package dev.edgetwin.runtime.twin;
  * @param covXY covariance of x and y, square metres
  * @param varY variance of y, square metres
  * @param range horizontal distance from the camera to the centre, metres
- * @param boxX1 image box of this frame's detection in source pixels; NaN when not seen
+ * @param boxX1 image box of this frame's detection in source pixels; NaN when this frame did not
+ *     detect it
  * @param firstSeenNanos capture time of the frame that started the track, ns since the epoch
  * @param lastSeenNanos capture time of the last frame in which it was seen
  */
@@ -40,7 +41,7 @@ public record ObservedObject(
         long firstSeenNanos,
         long lastSeenNanos) {
 
-    /** Whether it has an image box: it was seen in this frame. */
+    /** Whether it has an image box: this frame detected it. */
     public boolean hasBox() {
         return !Double.isNaN(boxX1);
     }

@@ -1,8 +1,11 @@
 package dev.edgetwin.runtime.vision;
 
+import dev.edgetwin.vision.CameraIntrinsics;
+import dev.edgetwin.vision.CameraModel;
 import dev.edgetwin.vision.CameraMount;
 import dev.edgetwin.vision.FloorObservation;
 import dev.edgetwin.vision.RobotPose;
+import dev.edgetwin.vision.track.FieldOfView;
 import dev.edgetwin.vision.track.FloorMeasurement;
 import dev.edgetwin.vision.track.FloorTracker;
 import dev.edgetwin.vision.track.Track;
@@ -14,8 +17,10 @@ import java.util.Objects;
 /**
  * Detections placed on the floor, from one or several cameras, into one {@link FloorTracker}: each
  * placed detection becomes a {@link FloorMeasurement} whose error grows with its range from the
- * camera that saw it. What the daemon and {@code vision evaluate} both run, so the evaluation
- * measures the daemon's tracking.
+ * camera that saw it, and each update tells the tracker which part of the floor its cameras could
+ * see (in the image, within the visible range), so that cameras whose frames arrive at different
+ * times do not make each other's objects lost. What the daemon and {@code vision evaluate} both
+ * run, so the evaluation measures the daemon's tracking.
  *
  * <p>Not thread-safe: one thread (the daemon's inference thread) calls {@link #update}.
  */
@@ -55,40 +60,80 @@ public final class FloorTracking {
      * What one camera saw at the update's moment.
      *
      * @param cameraId the camera
-     * @param mount where it sits on the robot
+     * @param camera its calibration: intrinsics and where it sits on the robot
      * @param pose the robot's pose when the frame was captured
      * @param placed its detections on the floor
      */
     public record CameraObservations(
-            String cameraId, CameraMount mount, RobotPose pose, List<FloorObservation> placed) {
+            String cameraId, CameraModel camera, RobotPose pose, List<FloorObservation> placed) {
         public CameraObservations {
             Objects.requireNonNull(cameraId, "cameraId");
-            Objects.requireNonNull(mount, "mount");
+            Objects.requireNonNull(camera, "camera");
             Objects.requireNonNull(pose, "pose");
             placed = List.copyOf(placed);
         }
 
         /** The camera's position on the factory floor. */
         double cameraX() {
+            CameraMount mount = camera.mount();
             return pose.factoryX(mount.x(), mount.y());
         }
 
         double cameraY() {
+            CameraMount mount = camera.mount();
             return pose.factoryY(mount.x(), mount.y());
+        }
+
+        /**
+         * Whether the floor point at factory {@code (x, y)} is in this camera's image and within
+         * {@code maxRange} of it: where a missing detection means a missed object.
+         */
+        boolean sees(double x, double y, double maxRange, double[] scratch) {
+            if (Math.hypot(x - cameraX(), y - cameraY()) > maxRange) {
+                return false;
+            }
+            if (!camera.project(pose.robotX(x, y), pose.robotY(x, y), 0, scratch)) {
+                return false;
+            }
+            CameraIntrinsics k = camera.intrinsics();
+            return scratch[0] >= 0
+                    && scratch[0] < k.width()
+                    && scratch[1] >= 0
+                    && scratch[1] < k.height();
         }
     }
 
+    /**
+     * Beyond this range from a camera an object is not expected to be detected, so a missing
+     * detection there is not a miss: the detectors find people and boxes to about 12-15 m.
+     */
+    public static final double DEFAULT_VISIBLE_RANGE_METRES = 15;
+
     private final FloorTracker tracker;
     private final MeasurementErrors errors;
+    private final double visibleRange;
+    private final double[] scratch = new double[2];
 
-    public FloorTracking(TrackerConfig tracker, MeasurementErrors errors) {
+    /**
+     * @param visibleRange metres from a camera within which it is expected to detect objects in its
+     *     image; tracks elsewhere are not missed by its frames (see {@link FieldOfView})
+     */
+    public FloorTracking(TrackerConfig tracker, MeasurementErrors errors, double visibleRange) {
         this.tracker = new FloorTracker(Objects.requireNonNull(tracker, "tracker"));
         this.errors = Objects.requireNonNull(errors, "errors");
+        if (!(visibleRange > 0)) {
+            throw new IllegalArgumentException(
+                    "visibleRange must be positive metres, got " + visibleRange);
+        }
+        this.visibleRange = visibleRange;
     }
 
-    /** The tracker's defaults and {@link MeasurementErrors#defaults()}. */
+    /** The tracker's defaults, {@link MeasurementErrors#defaults()}, 15 m visible range. */
     public static FloorTracking withDefaults() {
-        return new FloorTracking(TrackerConfig.defaults(), MeasurementErrors.defaults());
+        return new FloorTracking(
+                TrackerConfig.defaults(),
+                MeasurementErrors.defaults(),
+                DEFAULT_VISIBLE_RANGE_METRES);
     }
 
     /** One camera's frame: see {@link #update(long, List)}. */
@@ -119,6 +164,15 @@ public final class FloorTracking {
                                 errors.minSigma()));
             }
         }
-        return tracker.update(timestampNanos, measurements);
+        FieldOfView view =
+                (x, y) -> {
+                    for (CameraObservations c : cameras) {
+                        if (c.sees(x, y, visibleRange, scratch)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                };
+        return tracker.update(timestampNanos, measurements, view);
     }
 }

@@ -361,7 +361,8 @@ public final class SequenceEvaluation {
                             new FloorTracking.MeasurementErrors(
                                     settings.rangeSigmaPerMetre(),
                                     settings.bearingSigmaRadians(),
-                                    settings.minSigma()));
+                                    settings.minSigma()),
+                            FloorTracking.DEFAULT_VISIBLE_RANGE_METRES);
             List<EvaluationFrame> scored = new ArrayList<>();
             List<Double> sequenceErrors = new ArrayList<>();
             int n = settings.framesPerSequence();
@@ -377,7 +378,10 @@ public final class SequenceEvaluation {
                         tracking.update(
                                 nanos,
                                 new FloorTracking.CameraObservations(
-                                        CAMERA_ID, mount, frame.egoPose(), seen.placed()));
+                                        CAMERA_ID,
+                                        camera.cameraModel(),
+                                        frame.egoPose(),
+                                        seen.placed()));
 
                 List<LabeledPosition> truth = new ArrayList<>();
                 List<LabeledPosition> ignored = new ArrayList<>();

@@ -68,7 +68,19 @@ public final class FloorTracker {
      * @throws IllegalArgumentException if time went backwards
      */
     public List<Track> update(long timestampNanos, List<FloorMeasurement> measurements) {
+        return update(timestampNanos, measurements, FieldOfView.EVERYWHERE);
+    }
+
+    /**
+     * As {@link #update(long, List)}, for cameras that see part of the floor: a track that no
+     * measurement matched and that lies outside {@code view} (at its predicted position) keeps its
+     * state instead of being missed; it is still removed once it has not been seen for the max lost
+     * age, wherever it is.
+     */
+    public List<Track> update(
+            long timestampNanos, List<FloorMeasurement> measurements, FieldOfView view) {
         Objects.requireNonNull(measurements, "measurements");
+        Objects.requireNonNull(view, "view");
         if (started && timestampNanos < lastTimestampNanos) {
             throw new IllegalArgumentException(
                     "timestamp must not go backwards: last update at "
@@ -99,12 +111,13 @@ public final class FloorTracker {
         for (var it = live.iterator(); it.hasNext(); ) {
             LiveTrack t = it.next();
             if (!t.matchedThisUpdate) {
-                if (t.state == TrackState.TENTATIVE) {
+                boolean looked = view.covers(t.filter.x(), t.filter.y());
+                if (looked && t.state == TrackState.TENTATIVE) {
                     t.state = TrackState.REMOVED;
-                } else if (t.state == TrackState.CONFIRMED) {
+                } else if (looked && t.state == TrackState.CONFIRMED) {
                     t.state = TrackState.LOST;
                 }
-                if (t.state == TrackState.LOST
+                if (t.state != TrackState.REMOVED
                         && timestampNanos - t.lastSeenNanos > maxLostAgeNanos) {
                     t.state = TrackState.REMOVED;
                 }

@@ -139,6 +139,62 @@ class FloorTrackerTest {
     }
 
     @Test
+    void camerasThatTakeTurnsDoNotMissWhatOnlyTheOtherSees() {
+        FieldOfView front = (x, y) -> x > 0;
+        FieldOfView rear = (x, y) -> x < 0;
+        FloorTracker tracker = new FloorTracker(CONFIG);
+        Random random = new Random(3);
+        List<Track> last = List.of();
+        for (int f = 0; f < 20; f++) {
+            boolean frontsTurn = f % 2 == 0;
+            List<FloorMeasurement> ms =
+                    frontsTurn
+                            ? List.of(seen(random, PERSON, 4, 1, 0.9f, "front"))
+                            : List.of(seen(random, BOX, -3, -1, 0.9f, "rear"));
+            last = tracker.update(time(f), ms, frontsTurn ? front : rear);
+            for (Track t : last) {
+                assertTrue(
+                        t.state() != TrackState.LOST && t.state() != TrackState.REMOVED,
+                        "frame " + f + ": " + t);
+            }
+        }
+        assertEquals(2, last.size(), last.toString());
+        assertTrue(last.stream().allMatch(t -> t.state() == TrackState.CONFIRMED), last.toString());
+        assertEquals(List.of(1L, 2L), last.stream().map(Track::id).toList(), "no id churn");
+
+        // Without the fields of view every turn of the other camera is a miss: a tentative track
+        // dies at its first one and neither object is ever confirmed.
+        FloorTracker blind = new FloorTracker(CONFIG);
+        for (int f = 0; f < 20; f++) {
+            List<FloorMeasurement> ms =
+                    f % 2 == 0
+                            ? List.of(seen(random, PERSON, 4, 1, 0.9f, "front"))
+                            : List.of(seen(random, BOX, -3, -1, 0.9f, "rear"));
+            last = blind.update(time(f), ms);
+        }
+        assertTrue(
+                last.stream().noneMatch(t -> t.state() == TrackState.CONFIRMED), last.toString());
+    }
+
+    @Test
+    void aTrackOutsideEveryViewIsStillRemovedOnceItIsTooOld() {
+        FloorTracker tracker = new FloorTracker(CONFIG);
+        for (int f = 0; f < 5; f++) {
+            tracker.update(time(f), List.of(FloorMeasurement.of(BOX, 2, 2, SIGMA, 0.9f, "front")));
+        }
+        FieldOfView nowhere = (x, y) -> false;
+        long maxAgeFrames = CONFIG.maxLostAge().toNanos() / FRAME_NANOS;
+        List<Track> tracks = List.of();
+        int f = 5;
+        for (; f <= 4 + maxAgeFrames; f++) {
+            tracks = tracker.update(time(f), List.of(), nowhere);
+            assertEquals(TrackState.CONFIRMED, tracks.get(0).state(), "not looked at, frame " + f);
+        }
+        tracks = tracker.update(time(f), List.of(), nowhere);
+        assertEquals(TrackState.REMOVED, tracks.get(0).state(), "older than the max lost age");
+    }
+
+    @Test
     void aTrackCarriesTheMeasurementThatMatchedItThisUpdateOnly() {
         FloorTracker tracker = new FloorTracker(CONFIG);
         FloorMeasurement front = FloorMeasurement.of(PERSON, 3, 1, SIGMA, 0.9f, "front");
