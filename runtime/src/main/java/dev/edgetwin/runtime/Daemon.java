@@ -14,6 +14,8 @@ import dev.edgetwin.runtime.inference.ModelContract;
 import dev.edgetwin.runtime.inference.PrecisionSelector;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
+import dev.edgetwin.runtime.pipeline.PipelineResult;
+import dev.edgetwin.runtime.pipeline.VisionPipeline;
 import dev.edgetwin.runtime.twin.ObservedObject;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.runtime.vision.FloorTracking;
@@ -22,7 +24,6 @@ import dev.edgetwin.vision.CameraMount;
 import dev.edgetwin.vision.Detection;
 import dev.edgetwin.vision.DetectorException;
 import dev.edgetwin.vision.FloorLocator;
-import dev.edgetwin.vision.FloorObservation;
 import dev.edgetwin.vision.OnnxDetector;
 import dev.edgetwin.vision.RobotPose;
 import dev.edgetwin.vision.track.Track;
@@ -37,21 +38,23 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.tinylog.Logger;
 
 /**
- * The robot's daemon: frames from the feed go through the detector onto the floor and into the
- * twin, which is published over MQTT.
+ * The robot's daemon: frames from each camera go through the detector onto the floor, into one
+ * tracker and into the twin, which is published over MQTT.
  *
- * <p>Threads: "capture" calls {@link FrameFeed#next()} and hands frames over through a latest-wins
- * slot (a slow detector drops frames, counted, and never blocks capture); "inference" runs the
- * detector and builds twin states; the publisher's own thread talks to the broker. The daemon owns
- * the feed, the detector, the publisher and the embedded broker, and closes them all; {@link
- * #close()} may be called twice.
+ * <p>Threads: each camera (feed) has its own {@link VisionPipeline}, whose capture, preprocessing,
+ * inference and post-processing threads overlap, joined by latest-wins hand-offs (a slow detector
+ * drops frames, counted, and never blocks capture); the pipelines share the serving detector
+ * ({@link ServingStages}). Each pipeline's post-processing thread hands its result to the tracker
+ * and builds the twin state under one lock, so states are built one at a time whatever the number
+ * of cameras; the publisher's own thread talks to the broker. The daemon owns the feeds, the
+ * detector, the publisher and the embedded broker, and closes them all; {@link #close()} may be
+ * called twice.
  */
 public final class Daemon implements AutoCloseable {
     /**
@@ -71,43 +74,37 @@ public final class Daemon implements AutoCloseable {
     }
 
     private final DaemonConfig config;
-    private final FrameFeed feed;
-    private final DetectorSlot detectors;
-    private final FloorLocator locator;
+    private final List<FrameFeed> feeds;
+    private final ServingStages stages;
     private final TwinPublisher publisher;
     private final EmbeddedBroker broker;
     private final Consumer<TwinState> stateListener;
+    private final List<VisionPipeline<ServingStages.Buffer>> pipelines = new ArrayList<>();
 
-    private final LatestSlot<CapturedFrame> frames = new LatestSlot<>();
+    /** Guards the tracker, the sequence number and the building of twin states. */
+    private final Object twinLock = new Object();
 
-    /** Inference thread only. */
     private final FloorTracking tracking = FloorTracking.withDefaults();
+    private long seq;
+    private long lastTrackedNanos = Long.MIN_VALUE;
 
-    private final AtomicLong captured = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
-    private final Thread captureThread;
-    private final Thread inferenceThread;
-    private volatile boolean running = true;
     private volatile State state = State.READY;
     private boolean closed;
 
     private Daemon(
             DaemonConfig config,
-            FrameFeed feed,
-            DetectorSlot detectors,
-            FloorLocator locator,
+            List<FrameFeed> feeds,
+            ServingStages stages,
             TwinPublisher publisher,
             EmbeddedBroker broker,
             Consumer<TwinState> stateListener) {
         this.config = config;
-        this.feed = feed;
-        this.detectors = detectors;
-        this.locator = locator;
+        this.feeds = List.copyOf(feeds);
+        this.stages = stages;
         this.publisher = publisher;
         this.broker = broker;
         this.stateListener = stateListener;
-        this.captureThread = new Thread(this::captureLoop, "capture");
-        this.inferenceThread = new Thread(this::inferenceLoop, "inference");
     }
 
     /** Starts the daemon on the simulated factory camera. */
@@ -118,19 +115,38 @@ public final class Daemon implements AutoCloseable {
     /**
      * Starts the daemon on {@code feed}, which it then owns (closed on failure too).
      *
-     * @param stateListener sees every twin state as it is built, on the inference thread; must be
-     *     quick
+     * @param stateListener sees every twin state as it is built, on a post-processing thread, one
+     *     at a time; must be quick
      */
     public static Daemon start(
             DaemonConfig config, FrameFeed feed, Consumer<TwinState> stateListener)
             throws DaemonException {
-        List<AutoCloseable> opened = new ArrayList<>();
-        opened.add(feed);
+        return start(config, List.of(feed), stateListener);
+    }
+
+    /**
+     * Starts the daemon on several cameras of one robot, which feed one tracker; it then owns the
+     * feeds (closed on failure too). Camera ids must differ.
+     *
+     * @param stateListener sees every twin state as it is built, one at a time; must be quick
+     */
+    public static Daemon start(
+            DaemonConfig config, List<FrameFeed> feeds, Consumer<TwinState> stateListener)
+            throws DaemonException {
+        List<AutoCloseable> opened = new ArrayList<>(feeds);
         try {
+            if (feeds.isEmpty()) {
+                throw new IllegalArgumentException("the daemon needs at least one camera feed");
+            }
+            if (feeds.stream().map(FrameFeed::cameraId).distinct().count() != feeds.size()) {
+                throw new IllegalArgumentException(
+                        "camera ids must differ, got "
+                                + feeds.stream().map(FrameFeed::cameraId).toList());
+            }
             ModelFiles models = resolveModels(config);
             ServingDetector serving = loadDetector(models, config);
-            DetectorSlot detectors = new DetectorSlot(serving);
-            opened.add(detectors);
+            ServingStages stages = new ServingStages(serving);
+            opened.add(stages::close);
             EmbeddedBroker broker = null;
             if (config.embeddedBroker()) {
                 try {
@@ -156,15 +172,33 @@ public final class Daemon implements AutoCloseable {
                         e);
             }
             opened.add(publisher);
-            FloorLocator locator =
-                    new FloorLocator(feed.cameraModel(), ObjectClass.footprintRadiiByLabel());
-            Daemon daemon =
-                    new Daemon(config, feed, detectors, locator, publisher, broker, stateListener);
-            daemon.captureThread.start();
-            daemon.inferenceThread.start();
+            Daemon daemon = new Daemon(config, feeds, stages, publisher, broker, stateListener);
+            opened.add(daemon::stopPipelines);
+            for (FrameFeed feed : feeds) {
+                FloorLocator locator =
+                        new FloorLocator(feed.cameraModel(), ObjectClass.footprintRadiiByLabel());
+                try {
+                    daemon.pipelines.add(
+                            VisionPipeline.start(
+                                    stages,
+                                    feed::next,
+                                    VisionPipeline.Options.defaults()
+                                            .withPacing(VisionPipeline.Pacing.REAL_TIME)
+                                            .withLocator(locator),
+                                    result -> daemon.onResult(feed, result)));
+                } catch (Exception e) {
+                    throw new DaemonException(
+                            DaemonException.Code.MODEL_FAILED,
+                            "cannot start the vision pipeline of camera "
+                                    + feed.cameraId()
+                                    + ": "
+                                    + e.getMessage(),
+                            e);
+                }
+            }
             Logger.info(
                     "Daemon ready: {} -> {} -> {}",
-                    feed.describe(),
+                    feeds.stream().map(FrameFeed::describe).toList(),
                     serving.model().path().getFileName(),
                     config.mqttUri());
             return daemon;
@@ -304,7 +338,7 @@ public final class Daemon implements AutoCloseable {
         }
         ServingDetector next = serve(loaded, null, config);
         try {
-            detectors.offer(next);
+            stages.offer(next);
         } catch (IllegalStateException e) {
             throw new DaemonException(DaemonException.Code.MODEL_FAILED, e.getMessage(), e);
         }
@@ -313,12 +347,12 @@ public final class Daemon implements AutoCloseable {
 
     /** Which build of the detector serves now (fp32 or int8) and why. */
     public PrecisionSelector.Choice detectorChoice() {
-        return detectors.current().choice();
+        return stages.current().choice();
     }
 
     /** The execution report of the detector serving now. */
     public ExecutionReport detectorReport() {
-        return detectors.current().model().report();
+        return stages.current().model().report();
     }
 
     private static String sha256(Path file) throws DaemonException {
@@ -335,97 +369,53 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void captureLoop() {
-        boolean failing = false;
-        while (running) {
-            try {
-                CapturedFrame frame = feed.next();
-                captured.incrementAndGet();
-                frames.put(frame);
-                if (failing) {
-                    Logger.info("Camera {} delivers frames again", feed.cameraId());
-                    failing = false;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!failing) {
-                    Logger.error(e, "Camera {} failed; retrying", feed.cameraId());
-                    failing = true;
-                }
-                if (!pause(1000)) {
-                    return;
-                }
-            }
+    /**
+     * A camera's frame, detected and placed on the floor (on that camera's post-processing thread):
+     * into the tracker with the other cameras' frames, then into a twin state.
+     */
+    private void onResult(FrameFeed feed, PipelineResult result) {
+        CapturedFrame captured = result.frame();
+        ServingDetector serving = (ServingDetector) result.producer();
+        TwinState state;
+        synchronized (twinLock) {
+            // Cameras' results arrive a few milliseconds out of capture order; the tracker's
+            // clock must not go back, so a late frame counts as taken at the latest time.
+            long t = Math.max(captured.frame().captureTimeNanos(), lastTrackedNanos);
+            lastTrackedNanos = t;
+            List<Track> tracks =
+                    tracking.update(
+                            t,
+                            new FloorTracking.CameraObservations(
+                                    feed.cameraId(),
+                                    feed.cameraModel(),
+                                    captured.robotPose(),
+                                    result.observations()));
+            processed.incrementAndGet();
+            state =
+                    new TwinState(
+                            config.site(),
+                            config.robotId(),
+                            ++seq,
+                            captured.frame().captureTimeNanos(),
+                            captured.frame().cameraId(),
+                            captured.robotPose(),
+                            toObjects(
+                                    tracks,
+                                    serving.detector().classNames(),
+                                    cameraPosition(feed, captured.robotPose())),
+                            serving.info(),
+                            new TwinState.Health(
+                                    framesCaptured(),
+                                    framesDropped(),
+                                    processed.get(),
+                                    result.detectorNanos() / 1e6));
+            stateListener.accept(state);
         }
-    }
-
-    private void inferenceLoop() {
-        long seq = 0;
-        boolean failing = false;
-        while (running) {
-            CapturedFrame captured;
-            try {
-                captured = frames.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (captured == null) {
-                continue;
-            }
-            try {
-                ServingDetector serving = detectors.acquire();
-                long t0 = System.nanoTime();
-                List<Detection> detections = serving.detector().detect(captured.frame());
-                double inferenceMillis = (System.nanoTime() - t0) / 1e6;
-                List<FloorObservation> placed = locator.locateAll(detections, captured.robotPose());
-                List<Track> tracks =
-                        tracking.update(
-                                captured.frame().captureTimeNanos(),
-                                new FloorTracking.CameraObservations(
-                                        captured.frame().cameraId(),
-                                        feed.cameraModel(),
-                                        captured.robotPose(),
-                                        placed));
-                processed.incrementAndGet();
-                TwinState state =
-                        new TwinState(
-                                config.site(),
-                                config.robotId(),
-                                ++seq,
-                                captured.frame().captureTimeNanos(),
-                                captured.frame().cameraId(),
-                                captured.robotPose(),
-                                toObjects(
-                                        tracks,
-                                        serving.detector().classNames(),
-                                        cameraPosition(captured.robotPose())),
-                                serving.info(),
-                                new TwinState.Health(
-                                        this.captured.get(),
-                                        frames.dropped(),
-                                        processed.get(),
-                                        inferenceMillis));
-                stateListener.accept(state);
-                publisher.offer(state);
-                if (failing) {
-                    Logger.info("Detector runs again");
-                    failing = false;
-                }
-            } catch (DetectorException | RuntimeException e) {
-                if (!failing) {
-                    Logger.error(
-                            e,
-                            "Detector failed on {}; skipping frames until it recovers",
-                            captured.frame());
-                    failing = true;
-                }
-            }
-        }
+        publisher.offer(state);
     }
 
     /** The camera's position on the factory floor at {@code pose}: where ranges are from. */
-    private double[] cameraPosition(RobotPose pose) {
+    private static double[] cameraPosition(FrameFeed feed, RobotPose pose) {
         CameraMount mount = feed.cameraModel().mount();
         return new double[] {
             pose.factoryX(mount.x(), mount.y()), pose.factoryY(mount.x(), mount.y())
@@ -477,37 +467,54 @@ public final class Daemon implements AutoCloseable {
         return objects;
     }
 
-    private boolean pause(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     /** READY from the moment {@link #start} returns (models warmed up), then STOPPING, STOPPED. */
     public State state() {
         return state;
     }
 
+    /** Frames the cameras delivered, all cameras together. */
     public long framesCaptured() {
-        return captured.get();
+        long n = 0;
+        for (VisionPipeline<?> p : List.copyOf(pipelines)) {
+            n += p.framesCaptured();
+        }
+        return n;
     }
 
+    /** Frames that became twin states. */
     public long framesProcessed() {
         return processed.get();
     }
 
+    /** Frames replaced in a hand-off before the next stage took them, all cameras together. */
     public long framesDropped() {
-        return frames.dropped();
+        long n = 0;
+        for (VisionPipeline<?> p : List.copyOf(pipelines)) {
+            n += p.framesDropped();
+        }
+        return n;
     }
 
     public long statesPublished() {
         return publisher.published();
     }
 
-    /** Stops the threads, then closes the publisher (status "offline"), broker, detector, feed. */
+    /** The camera pipelines' threads: capture, preprocess, inference, post-process per camera. */
+    List<Thread> pipelineThreads() {
+        List<Thread> threads = new ArrayList<>();
+        pipelines.forEach(p -> threads.addAll(p.threads()));
+        return threads;
+    }
+
+    private void stopPipelines() {
+        for (VisionPipeline<?> p : pipelines) {
+            p.close();
+        }
+    }
+
+    /**
+     * Stops the pipelines, then closes the publisher (status "offline"), broker, detector, feeds.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -515,34 +522,21 @@ public final class Daemon implements AutoCloseable {
         }
         closed = true;
         state = State.STOPPING;
-        running = false;
-        captureThread.interrupt();
-        inferenceThread.interrupt();
-        join(captureThread);
-        join(inferenceThread);
+        long capturedFrames = framesCaptured();
+        long droppedFrames = framesDropped();
+        stopPipelines();
         publisher.close();
         if (broker != null) {
             broker.close();
         }
-        detectors.close();
-        feed.close();
+        stages.close();
+        feeds.forEach(FrameFeed::close);
         state = State.STOPPED;
         Logger.info(
                 "Daemon stopped: {} frames captured, {} processed, {} dropped, {} states published",
-                captured.get(),
+                capturedFrames,
                 processed.get(),
-                frames.dropped(),
+                droppedFrames,
                 publisher.published());
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(10_000);
-            if (t.isAlive()) {
-                Logger.warn("Thread {} did not stop within 10 s", t.getName());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -87,12 +87,12 @@ public final class SimulatedFeed implements FrameFeed {
 
     @Override
     public String cameraId() {
-        return CAMERA_ID;
+        return camera.cameraId();
     }
 
     @Override
     public String describe() {
-        return String.format("simulated camera '%s' at %.3g fps", CAMERA_ID, fps);
+        return String.format("simulated camera '%s' at %.3g fps", camera.cameraId(), fps);
     }
 
     @Override

@@ -197,6 +197,11 @@ public final class SimulatedCamera {
         return scene;
     }
 
+    /** The id stamped on its frames. */
+    public String cameraId() {
+        return cameraId;
+    }
+
     public CameraModel cameraModel() {
         return model;
     }

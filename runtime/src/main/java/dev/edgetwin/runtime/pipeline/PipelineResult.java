@@ -12,14 +12,19 @@ import java.util.List;
  * @param frame the frame and the robot's pose when it was taken
  * @param detections in the frame's pixels, by decreasing confidence
  * @param observations the detections placed on the floor; empty without a floor locator
+ * @param detectorNanos this frame's own preprocessing, inference and post-processing time (without
+ *     the waits between stages)
  * @param captureToResultNanos from the capture thread receiving the frame to this result
+ * @param producer what produced it: {@link PipelineStages#producer}
  */
 public record PipelineResult(
         long sequence,
         CapturedFrame frame,
         List<Detection> detections,
         List<FloorObservation> observations,
-        long captureToResultNanos) {
+        long detectorNanos,
+        long captureToResultNanos,
+        Object producer) {
 
     @Override
     public String toString() {

@@ -32,4 +32,13 @@ public interface PipelineStages<B> {
 
     /** Releases a buffer, when the pipeline closes. */
     void release(B buffer);
+
+    /**
+     * What produced the frame {@code buffer} carries, for {@link PipelineResult#producer()} (e.g.
+     * which model, when stages can be swapped); called on the post-processing thread after {@link
+     * #decode}. The stages themselves by default.
+     */
+    default Object producer(B buffer) {
+        return this;
+    }
 }

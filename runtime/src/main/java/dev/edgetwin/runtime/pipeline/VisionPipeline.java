@@ -115,6 +115,7 @@ public final class VisionPipeline<B> implements AutoCloseable {
     private static final class Job<B> {
         final B buffer;
         Captured captured;
+        long workNanos; // preprocessing + inference of the frame it carries
 
         Job(B buffer) {
             this.buffer = buffer;
@@ -266,7 +267,9 @@ public final class VisionPipeline<B> implements AutoCloseable {
                 recycle(job);
                 continue;
             }
-            latencies.get(Stage.PREPROCESS).record(clock.getAsLong() - t0);
+            long prepareNanos = clock.getAsLong() - t0;
+            job.workNanos = prepareNanos;
+            latencies.get(Stage.PREPROCESS).record(prepareNanos);
             recovered(Stage.PREPROCESS);
             try {
                 if (!handOnJob(prepared, job)) {
@@ -300,7 +303,9 @@ public final class VisionPipeline<B> implements AutoCloseable {
                 recycle(job);
                 continue;
             }
-            latencies.get(Stage.INFERENCE).record(clock.getAsLong() - t0);
+            long inferNanos = clock.getAsLong() - t0;
+            job.workNanos += inferNanos;
+            latencies.get(Stage.INFERENCE).record(inferNanos);
             recovered(Stage.INFERENCE);
             try {
                 if (!handOnJob(inferred, job)) {
@@ -344,7 +349,9 @@ public final class VisionPipeline<B> implements AutoCloseable {
                                 c.frame(),
                                 detections,
                                 placed,
-                                t1 - c.captureNanos()));
+                                job.workNanos + (t1 - t0),
+                                t1 - c.captureNanos(),
+                                stages.producer(job.buffer)));
                 // After the consumer, so that whoever awaits idle sees what it did.
                 framesProcessed.incrementAndGet();
                 recovered(Stage.POSTPROCESS);
