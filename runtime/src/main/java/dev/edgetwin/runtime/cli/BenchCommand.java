@@ -1,6 +1,5 @@
 package dev.edgetwin.runtime.cli;
 
-import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
@@ -10,7 +9,6 @@ import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.InferenceException;
 import dev.edgetwin.runtime.inference.LoadedModel;
 import dev.edgetwin.runtime.inference.ModelContract;
-import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.ObjectClass;
 import dev.edgetwin.sim.RenderedFrame;
 import dev.edgetwin.sim.SimulatedCamera;
@@ -55,49 +53,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "Untimed frames first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @CommandLine.Mixin ProfileOptions profileOptions;
-
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description =
-                    "ONNX Runtime intra-op threads (0: the profile's). Default: ${DEFAULT-VALUE}.")
-    int threads;
-
-    @Option(
-            names = "--model",
-            paramLabel = "FILE",
-            description = "Detector model. Default: the generated reference detector.")
-    Path model;
-
-    @Option(
-            names = "--model-cache",
-            paramLabel = "DIR",
-            description = "Where generated models are kept.")
-    Path modelCache;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "1",
-            description = "Simulated factory seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin BenchSetup setup;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (frames < 1 || warmup < 0 || threads < 0) {
+        if (frames < 1 || warmup < 0 || setup.threads < 0) {
             err.printf("edgetwin bench: --frames must be >= 1, --warmup and --threads >= 0%n");
             return 2;
         }
-        Path modelPath =
-                model != null
-                        ? model
-                        : ModelCache.ensureReferenceDetector(
-                                modelCache != null ? modelCache : ModelCache.defaultDirectory());
-        SimulatedCamera camera =
-                new SimulatedCamera(
-                        FactoryScene.demo(seed), SimulatedCamera.defaultCameraModel(), "bench", 2);
+        Path modelPath = setup.modelPath();
+        SimulatedCamera camera = setup.camera();
         int distinct = Math.min(frames, 100);
         RenderedFrame[] rendered = new RenderedFrame[distinct];
         double[] renderMs = new double[distinct];
@@ -113,10 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         long detections = 0;
         DeviceProfile profile;
         try {
-            if (threads > 0) {
-                profileOptions.overrides.put("cpu.intraOpThreads", Integer.toString(threads));
-            }
-            profile = profileOptions.resolve().profile();
+            profile = setup.profile();
         } catch (ProfileException e) {
             err.printf("edgetwin bench: %s%n", e.getMessage());
             return 2;

@@ -2,7 +2,6 @@ package dev.edgetwin.runtime.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.profiles.ModelRole;
 import dev.edgetwin.profiles.ProfileException;
@@ -21,7 +20,6 @@ import dev.edgetwin.runtime.pipeline.VisionPipeline;
 import dev.edgetwin.runtime.pipeline.VisionPipeline.HandOff;
 import dev.edgetwin.runtime.pipeline.VisionPipeline.Pacing;
 import dev.edgetwin.runtime.pipeline.VisionPipeline.Stage;
-import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.ObjectClass;
 import dev.edgetwin.sim.RenderedFrame;
 import dev.edgetwin.sim.SimulatedCamera;
@@ -94,32 +92,7 @@ final class BenchVisionCommand implements Callable<Integer> {
                     "Distinct frames rendered beforehand and fed in turn. Default: ${DEFAULT-VALUE}.")
     int distinct;
 
-    @CommandLine.Mixin ProfileOptions profileOptions;
-
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description =
-                    "ONNX Runtime intra-op threads (0: the profile's). Default: ${DEFAULT-VALUE}.")
-    int threads;
-
-    @Option(
-            names = "--model",
-            paramLabel = "FILE",
-            description = "Detector model. Default: the generated reference detector.")
-    Path model;
-
-    @Option(
-            names = "--model-cache",
-            paramLabel = "DIR",
-            description = "Where generated models are kept.")
-    Path modelCache;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "1",
-            description = "Simulated factory seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @CommandLine.Mixin BenchSetup setup;
 
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
@@ -162,29 +135,20 @@ final class BenchVisionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (frames < 1 || warmup < 0 || threads < 0 || distinct < 1 || !(rate >= 0)) {
+        if (frames < 1 || warmup < 0 || setup.threads < 0 || distinct < 1 || !(rate >= 0)) {
             err.printf(
                     "edgetwin bench vision: --frames and --distinct must be >= 1, --warmup, --threads and --rate >= 0%n");
             return 2;
         }
-        Path modelPath =
-                model != null
-                        ? model
-                        : ModelCache.ensureReferenceDetector(
-                                modelCache != null ? modelCache : ModelCache.defaultDirectory());
+        Path modelPath = setup.modelPath();
         DeviceProfile profile;
         try {
-            if (threads > 0) {
-                profileOptions.overrides.put("cpu.intraOpThreads", Integer.toString(threads));
-            }
-            profile = profileOptions.resolve().profile();
+            profile = setup.profile();
         } catch (ProfileException e) {
             err.printf("edgetwin bench vision: %s%n", e.getMessage());
             return 2;
         }
-        SimulatedCamera camera =
-                new SimulatedCamera(
-                        FactoryScene.demo(seed), SimulatedCamera.defaultCameraModel(), "bench", 2);
+        SimulatedCamera camera = setup.camera();
         CapturedFrame[] rendered = new CapturedFrame[Math.min(distinct, warmup + frames)];
         for (int i = 0; i < rendered.length; i++) {
             RenderedFrame f = camera.render(i * 0.2, i * 200_000_000L);
