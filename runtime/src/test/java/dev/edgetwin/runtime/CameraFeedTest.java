@@ -11,6 +11,7 @@ import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.CameraModel;
 import dev.edgetwin.vision.Frame;
 import dev.edgetwin.vision.RobotPose;
+import dev.edgetwin.vision.source.RgbImages;
 import dev.edgetwin.vision.source.SourceConfig;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -28,19 +29,7 @@ class CameraFeedTest {
     @TempDir Path dir;
 
     private static void writePng(Frame frame, Path file) throws Exception {
-        BufferedImage image =
-                new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] rgb = frame.rgb();
-        for (int y = 0; y < frame.height(); y++) {
-            for (int x = 0; x < frame.width(); x++) {
-                int i = 3 * (y * frame.width() + x);
-                image.setRGB(
-                        x,
-                        y,
-                        (rgb[i] & 0xff) << 16 | (rgb[i + 1] & 0xff) << 8 | (rgb[i + 2] & 0xff));
-            }
-        }
-        ImageIO.write(image, "png", file.toFile());
+        RgbImages.writePng(frame, file);
     }
 
     /** Three frames of the demo factory and, in between, one of half the size. */

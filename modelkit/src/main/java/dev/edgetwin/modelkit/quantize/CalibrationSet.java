@@ -5,7 +5,7 @@ import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.Frame;
 import dev.edgetwin.vision.LetterboxPreprocessor;
-import java.awt.image.BufferedImage;
+import dev.edgetwin.vision.source.RgbImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * The inputs a model is calibrated on: camera frames (image files or the simulated camera),
@@ -346,31 +345,13 @@ public final class CalibrationSet {
     }
 
     private static Frame read(Path file) throws QuantizationException {
-        BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
+            return RgbImages.read(file, "calibration", 0);
         } catch (IOException e) {
             throw new QuantizationException(
                     Code.BAD_CALIBRATION,
                     "calibration image " + file + ": cannot be decoded: " + e.getMessage(),
                     e);
         }
-        if (image == null) {
-            throw new QuantizationException(
-                    Code.BAD_CALIBRATION,
-                    "calibration image "
-                            + file
-                            + ": not a PNG or JPEG image javax.imageio can read");
-        }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        byte[] rgb = new byte[3 * w * h];
-        for (int i = 0; i < argb.length; i++) {
-            rgb[3 * i] = (byte) (argb[i] >> 16);
-            rgb[3 * i + 1] = (byte) (argb[i] >> 8);
-            rgb[3 * i + 2] = (byte) argb[i];
-        }
-        return new Frame("calibration", 0, w, h, rgb);
     }
 }

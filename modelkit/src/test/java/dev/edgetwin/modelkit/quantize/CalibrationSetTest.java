@@ -11,6 +11,7 @@ import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.Frame;
 import dev.edgetwin.vision.LetterboxPreprocessor;
+import dev.edgetwin.vision.source.RgbImages;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,18 +164,6 @@ class CalibrationSetTest {
     }
 
     private static void write(Frame frame, Path file, String format) throws Exception {
-        BufferedImage image =
-                new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] rgb = frame.rgb();
-        for (int y = 0; y < frame.height(); y++) {
-            for (int x = 0; x < frame.width(); x++) {
-                int i = 3 * (y * frame.width() + x);
-                image.setRGB(
-                        x,
-                        y,
-                        (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF));
-            }
-        }
-        assertTrue(ImageIO.write(image, format, file.toFile()), format);
+        assertTrue(ImageIO.write(RgbImages.toImage(frame), format, file.toFile()), format);
     }
 }

@@ -8,10 +8,9 @@ import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.Frame;
-import java.awt.image.BufferedImage;
+import dev.edgetwin.vision.source.RgbImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -241,18 +240,6 @@ class ModelsQuantizeCommandTest {
     }
 
     private static void writePng(Frame frame, Path file) throws Exception {
-        BufferedImage image =
-                new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] rgb = frame.rgb();
-        for (int y = 0; y < frame.height(); y++) {
-            for (int x = 0; x < frame.width(); x++) {
-                int k = 3 * (y * frame.width() + x);
-                image.setRGB(
-                        x,
-                        y,
-                        (rgb[k] & 0xFF) << 16 | (rgb[k + 1] & 0xFF) << 8 | (rgb[k + 2] & 0xFF));
-            }
-        }
-        ImageIO.write(image, "png", file.toFile());
+        RgbImages.writePng(frame, file);
     }
 }
