@@ -51,6 +51,16 @@ public final class SimulatedFeed implements FrameFeed {
         return new SimulatedFeed(camera, fps, System::nanoTime, currentEpochNanos());
     }
 
+    /**
+     * The demo factory from {@code seed} seen by a simulated camera with {@code model} (intrinsics
+     * and mount) and id {@code cameraId}, in real time: one of several cameras of the robot.
+     */
+    public static SimulatedFeed demo(long seed, double fps, String cameraId, CameraModel model) {
+        SimulatedCamera camera =
+                new SimulatedCamera(FactoryScene.demo(seed), model, cameraId, NOISE_SIGMA);
+        return new SimulatedFeed(camera, fps, System::nanoTime, currentEpochNanos());
+    }
+
     private static long currentEpochNanos() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();

@@ -28,24 +28,36 @@ import picocli.CommandLine;
  * profile: auto
  * set:
  *   cpu.intraOpThreads: 2
+ * cameras:                      # several cameras of one robot (instead of --camera)
+ *   - id: left
+ *     source: "gst:v4l2src device=/dev/video0"
+ *     size: 640x480             # optional, as --camera-size
+ *     fov: 70                   # optional, as --camera-fov
+ *     mount: {x: 0.25, y: 0.1, z: 1.1, yaw: 25, pitch: 12}   # metres, degrees
  * </pre>
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
     static final String SET_KEY = "set";
+    static final String CAMERAS_KEY = "cameras";
 
     private final Path path;
     private final Map<String, String> values;
     private final Map<String, String> profileOverrides;
+    private final List<CameraOptions.CameraSpec> cameras;
 
     private ConfigFile(
-            Path path, Map<String, String> values, Map<String, String> profileOverrides) {
+            Path path,
+            Map<String, String> values,
+            Map<String, String> profileOverrides,
+            List<CameraOptions.CameraSpec> cameras) {
         this.path = path;
         this.values = values;
         this.profileOverrides = profileOverrides;
+        this.cameras = List.copyOf(cameras);
     }
 
     static ConfigFile empty() {
-        return new ConfigFile(null, Map.of(), Map.of());
+        return new ConfigFile(null, Map.of(), Map.of(), List.of());
     }
 
     /** {@code $EDGETWIN_CONFIG}, else {@code $XDG_CONFIG_HOME/edgetwin/config.yaml}. */
@@ -71,7 +83,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                     "config file " + file + " is not valid YAML: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ConfigFile(file, Map.of(), Map.of());
+            return new ConfigFile(file, Map.of(), Map.of(), List.of());
         }
         if (!root.isObject()) {
             throw new IllegalArgumentException(
@@ -79,6 +91,7 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         }
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> overrides = new LinkedHashMap<>();
+        List<CameraOptions.CameraSpec> cameras = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -91,6 +104,8 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                     continue;
                 }
                 v.fields().forEachRemaining(o -> overrides.put(o.getKey(), o.getValue().asText()));
+            } else if (key.equals(CAMERAS_KEY)) {
+                readCameras(v, cameras, problems);
             } else if (!knownKeys.contains(key)) {
                 problems.add("unknown key '" + key + "' (known: " + new TreeSet<>(knownKeys) + ")");
             } else if (!v.isValueNode()) {
@@ -107,7 +122,98 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
             throw new IllegalArgumentException(
                     "config file " + file + ": " + String.join("; ", problems));
         }
-        return new ConfigFile(file, values, overrides);
+        return new ConfigFile(file, values, overrides, cameras);
+    }
+
+    private static final Set<String> CAMERA_FIELDS = Set.of("id", "source", "size", "fov", "mount");
+    private static final List<String> MOUNT_FIELDS = List.of("x", "y", "z", "yaw", "pitch");
+
+    private static void readCameras(
+            JsonNode list, List<CameraOptions.CameraSpec> out, List<String> problems) {
+        if (!list.isArray() || list.isEmpty()) {
+            problems.add("'cameras' must be a list of cameras, each with an id and a source");
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode c = list.get(i);
+            String where = "cameras[" + i + "]";
+            if (!c.isObject()) {
+                problems.add(where + " must be a map with id, source, size, fov and mount");
+                continue;
+            }
+            List<String> unknown = new ArrayList<>();
+            c.fieldNames()
+                    .forEachRemaining(
+                            f -> {
+                                if (!CAMERA_FIELDS.contains(f)) {
+                                    unknown.add(f);
+                                }
+                            });
+            if (!unknown.isEmpty()) {
+                problems.add(
+                        where
+                                + ": unknown "
+                                + unknown
+                                + " (known: "
+                                + new TreeSet<>(CAMERA_FIELDS)
+                                + ")");
+                continue;
+            }
+            if (!c.path("id").isTextual() || !c.path("source").isTextual()) {
+                problems.add(
+                        where
+                                + " needs an 'id' and a 'source' (e.g. gst:..., mjpeg:..., folder:...)");
+                continue;
+            }
+            double[] mount = {0.25, 0, 1.1, 0, 12};
+            JsonNode m = c.path("mount");
+            if (!m.isMissingNode()) {
+                if (!m.isObject()) {
+                    problems.add(where + ".mount must map x, y, z, yaw, pitch to numbers");
+                    continue;
+                }
+                boolean bad = false;
+                for (Iterator<String> f = m.fieldNames(); f.hasNext(); ) {
+                    String name = f.next();
+                    int k = MOUNT_FIELDS.indexOf(name);
+                    if (k < 0 || !m.get(name).isNumber()) {
+                        problems.add(
+                                where
+                                        + ".mount."
+                                        + name
+                                        + ": expected one of "
+                                        + MOUNT_FIELDS
+                                        + " with a number");
+                        bad = true;
+                    } else {
+                        mount[k] = m.get(name).asDouble();
+                    }
+                }
+                if (bad) {
+                    continue;
+                }
+            }
+            try {
+                out.add(
+                        new CameraOptions.CameraSpec(
+                                c.get("id").asText(),
+                                c.get("source").asText(),
+                                c.path("size").asText("640x480"),
+                                c.path("fov").asDouble(70),
+                                mount[0],
+                                mount[1],
+                                mount[2],
+                                mount[3],
+                                mount[4]));
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The robot's cameras from the file's {@code cameras:} list; empty when it has none. */
+    List<CameraOptions.CameraSpec> cameras() {
+        return cameras;
     }
 
     /** Long option names (without dashes) across {@code cli} and its subcommands. */

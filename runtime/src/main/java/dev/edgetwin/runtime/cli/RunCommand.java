@@ -10,6 +10,8 @@ import dev.edgetwin.runtime.ProfileSelection;
 import dev.edgetwin.runtime.SimulatedFeed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tinylog.Logger;
@@ -153,20 +155,31 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return EXIT_BAD_OPTION;
         }
-        FrameFeed feed;
+        List<FrameFeed> feeds = new ArrayList<>();
         try {
-            feed =
-                    cameraOptions.simulated()
-                            ? SimulatedFeed.demo(config.seed(), config.cameraFps())
-                            : cameraOptions.openFeed(config.cameraFps());
+            for (CameraOptions.CameraSpec camera : cameraOptions.cameras()) {
+                feeds.add(
+                        camera.simulated()
+                                ? SimulatedFeed.demo(
+                                        config.seed(),
+                                        config.cameraFps(),
+                                        camera.id(),
+                                        camera.cameraModel())
+                                : CameraOptions.openFeed(camera, config.cameraFps()));
+            }
         } catch (IllegalArgumentException e) {
+            feeds.forEach(FrameFeed::close);
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();
             return EXIT_BAD_OPTION;
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(config, feed, s -> {});
+            daemon = Daemon.start(config, feeds, s -> {});
+        } catch (IllegalArgumentException e) {
+            err.printf("edgetwin run: %s%n", e.getMessage());
+            err.flush();
+            return EXIT_BAD_OPTION;
         } catch (DaemonException e) {
             if (e.code() == DaemonException.Code.BROKER_PORT_IN_USE) {
                 err.printf(
@@ -220,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
                 watchFlag,
                 config.mqttHost(),
                 portFlag,
-                feed.describe(),
+                String.join("; ", feeds.stream().map(FrameFeed::describe).toList()),
                 selection.profile().id(),
                 daemon.detectorReport().used().id(),
                 daemon.detectorChoice().precision().id(),

@@ -57,6 +57,14 @@ class CameraOptionsTest {
     }
 
     @Test
+    void aFiveNumberMountTurnsAndShiftsTheCamera() {
+        CameraModel m = options("folder:/x", "640x480", "0.2,-0.15,1.3,-30,8").cameraModel();
+        assertEquals(-0.15, m.mount().y(), 1e-12);
+        assertEquals(Math.toRadians(-30), m.mount().yaw(), 1e-12);
+        assertEquals(Math.toRadians(8), m.mount().pitch(), 1e-12);
+    }
+
+    @Test
     void badValuesAreNamedWithTheirOption() {
         assertEquals(
                 "--camera: 'usb0' is not sim, folder:DIR, mjpeg:URL or gst:PIPELINE",
@@ -83,7 +91,7 @@ class CameraOptionsTest {
                                 () -> options("folder:/x", "640by480", "0,1,0").cameraModel())
                         .getMessage());
         assertEquals(
-                "--camera-mount: expected X,Z,PITCH (three numbers), got '1,2'",
+                "--camera-mount: expected X,Z,PITCH or X,Y,Z,YAW,PITCH (numbers), got '1,2'",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> options("folder:/x", "640x480", "1,2").cameraModel())
