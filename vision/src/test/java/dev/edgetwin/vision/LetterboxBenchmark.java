@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -50,6 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       native copy, no Java array in between) and {@code release} of the blob.
  * </ul>
  *
+ * <p>edgetwin works on the calling thread only; OpenCV gets one worker thread unless {@link
+ * #openCvThreads} says otherwise.
+ *
  * <p>{@link #setUp()} checks that the outputs agree (OpenCV's resize rounds to uint8 before the
  * /255, so they differ by at most one grey level) and fails the trial otherwise.
  *
@@ -60,6 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -q -o -pl vision dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * java -cp vision/target/test-classes:vision/target/classes:$(cat vision/target/test-classpath.txt) \
  *     org.openjdk.jmh.Main 'LetterboxBenchmark' -t 1 -f 3 -wi 5 -i 10
+ * # OpenCV with both cores:
+ * java -cp ... org.openjdk.jmh.Main 'LetterboxBenchmark.opencv' -t 1 -f 3 -wi 5 -i 10 -p openCvThreads=2
  * </pre>
  */
 @State(Scope.Thread)
@@ -70,6 +76,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 3, jvmArgsAppend = "-Xmx1g")
 @Threads(1)
 public class LetterboxBenchmark {
+    /**
+     * OpenCV's own worker threads ({@code Core.setNumThreads}). One by default, like edgetwin,
+     * which runs on the caller's thread only; {@code -p openCvThreads=2} lets OpenCV use both cores
+     * of the benchmark machine.
+     */
+    @Param({"1"})
+    public int openCvThreads;
+
     static final int SOURCE_WIDTH = 1280;
     static final int SOURCE_HEIGHT = 720;
     static final int INPUT_SIZE = 640;
@@ -97,6 +111,7 @@ public class LetterboxBenchmark {
         uint8Preprocessor = new Uint8LetterboxPreprocessor(INPUT_SIZE, INPUT_SIZE);
 
         OpenCV.loadLocally();
+        Core.setNumThreads(openCvThreads);
         source = new Mat(SOURCE_HEIGHT, SOURCE_WIDTH, CvType.CV_8UC3);
         resized = new Mat();
         padded = new Mat();
