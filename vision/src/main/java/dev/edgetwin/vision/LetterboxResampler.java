@@ -8,8 +8,8 @@ package dev.edgetwin.vision;
  *
  * <p>Separable: each needed source row is interpolated horizontally once into a planar float row
  * (per-column indices and weights precomputed per source size), then two such rows are blended
- * vertically with one weight per output row, a plain loop over float arrays that the JIT
- * vectorises. When consecutive output rows share a source row (upscaling, or a scale of one) the
+ * vertically with one weight per output row, a plain loop over float arrays that the JIT can
+ * vectorise. When consecutive output rows share a source row (upscaling, or a scale of one) the
  * horizontal pass is reused. Nothing is allocated per frame; tables and row buffers are rebuilt
  * only when the source size changes.
  *
