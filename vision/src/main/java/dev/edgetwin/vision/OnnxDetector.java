@@ -106,8 +106,10 @@ public final class OnnxDetector implements AutoCloseable {
     private final String outputName;
     private final List<String> classNames;
     private final Map<String, String> metadata;
-    private final LetterboxPreprocessor preprocessor;
-    private final OnnxTensor inputTensor;
+    private final LetterboxInput input;
+    private final OnnxJavaType inputType;
+    private final int inputWidth;
+    private final int inputHeight;
     private final FloatBuffer outputBuffer;
     private final OnnxTensor outputTensor;
     private final DetectionDecoder decoder;
@@ -123,8 +125,10 @@ public final class OnnxDetector implements AutoCloseable {
             String outputName,
             List<String> classNames,
             Map<String, String> metadata,
-            LetterboxPreprocessor preprocessor,
-            OnnxTensor inputTensor,
+            LetterboxInput input,
+            OnnxJavaType inputType,
+            int inputWidth,
+            int inputHeight,
             FloatBuffer outputBuffer,
             OnnxTensor outputTensor,
             DetectionDecoder decoder,
@@ -135,8 +139,10 @@ public final class OnnxDetector implements AutoCloseable {
         this.outputName = outputName;
         this.classNames = classNames;
         this.metadata = metadata;
-        this.preprocessor = preprocessor;
-        this.inputTensor = inputTensor;
+        this.input = input;
+        this.inputType = inputType;
+        this.inputWidth = inputWidth;
+        this.inputHeight = inputHeight;
         this.outputBuffer = outputBuffer;
         this.outputTensor = outputTensor;
         this.decoder = decoder;
@@ -201,7 +207,18 @@ public final class OnnxDetector implements AutoCloseable {
                                 + outputs.keySet());
             }
             String inputName = inputs.keySet().iterator().next();
-            long[] inShape = tensorShape(modelPath, "input " + inputName, inputs.get(inputName));
+            NodeInfo inputInfo = inputs.get(inputName);
+            if (!(inputInfo.getInfo() instanceof TensorInfo inTensor)
+                    || !LetterboxInput.supports(inTensor.type)) {
+                throw layout(
+                        modelPath,
+                        "input "
+                                + inputName
+                                + " must be a float32 or uint8 image tensor, found "
+                                + inputInfo.getInfo());
+            }
+            OnnxJavaType inputType = inTensor.type;
+            long[] inShape = inTensor.getShape();
             if (inShape.length != 4 || inShape[1] != 3 || inShape[2] <= 0 || inShape[3] <= 0) {
                 throw layout(
                         modelPath,
@@ -238,12 +255,9 @@ public final class OnnxDetector implements AutoCloseable {
                         modelPath.getFileName(),
                         names.isEmpty() ? "class0, class1, ... as they appear" : names);
             }
-            LetterboxPreprocessor preprocessor =
-                    new LetterboxPreprocessor((int) inShape[3], (int) inShape[2]);
             DetectionDecoder decoder = decoder(resolved.layout(), names, outShape, options);
-            OnnxTensor inputTensor =
-                    OnnxTensor.createTensor(
-                            env, preprocessor.inputBuffer(), preprocessor.inputShape());
+            LetterboxInput input =
+                    LetterboxInput.create(env, inputType, (int) inShape[3], (int) inShape[2]);
             FloatBuffer outputBuffer =
                     ByteBuffer.allocateDirect(decoder.expectedLength() * Float.BYTES)
                             .order(ByteOrder.nativeOrder())
@@ -252,13 +266,15 @@ public final class OnnxDetector implements AutoCloseable {
             try {
                 outputTensor = OnnxTensor.createTensor(env, outputBuffer, outShape);
             } catch (OrtException e) {
-                inputTensor.close();
+                input.close();
                 throw e;
             }
             Logger.info(
-                    "Detector {} loaded: input {} {}, output {} {} decoded as {} ({}), classes {}",
+                    "Detector {} loaded: input {} {} {}, output {} {} decoded as {} ({}), classes"
+                            + " {}",
                     modelPath.getFileName(),
                     inputName,
+                    input.uint8() ? "uint8" : "float32",
                     Arrays.toString(inShape),
                     outputName,
                     Arrays.toString(outShape),
@@ -272,8 +288,10 @@ public final class OnnxDetector implements AutoCloseable {
                     outputName,
                     names,
                     Map.copyOf(metadata),
-                    preprocessor,
-                    inputTensor,
+                    input,
+                    inputType,
+                    (int) inShape[3],
+                    (int) inShape[2],
                     outputBuffer,
                     outputTensor,
                     decoder,
@@ -332,9 +350,9 @@ public final class OnnxDetector implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("detector " + modelPath.getFileName() + " is closed");
         }
-        LetterboxTransform transform = preprocessor.prepare(frame);
+        LetterboxTransform transform = input.prepare(frame);
         try (OrtSession.Result result =
-                session.run(Map.of(inputName, inputTensor), Map.of(outputName, outputTensor))) {
+                session.run(Map.of(inputName, input.tensor()), Map.of(outputName, outputTensor))) {
             for (int i = 0; i < result.size(); i++) {
                 if (result.isResultOwner(i)) {
                     runtimeAllocatedOutputs++;
@@ -356,8 +374,7 @@ public final class OnnxDetector implements AutoCloseable {
      * OnnxDetector#close()} closes the slots still open.
      */
     public final class Slot implements AutoCloseable {
-        private final LetterboxPreprocessor slotPreprocessor;
-        private final OnnxTensor input;
+        private final LetterboxInput slotInput;
         private final FloatBuffer output;
         private final OnnxTensor outputValue;
         private final Map<String, OnnxTensor> inputs;
@@ -367,11 +384,7 @@ public final class OnnxDetector implements AutoCloseable {
         private volatile boolean slotClosed;
 
         private Slot(OrtEnvironment env) throws OrtException {
-            long[] inShape = preprocessor.inputShape();
-            slotPreprocessor = new LetterboxPreprocessor((int) inShape[3], (int) inShape[2]);
-            input =
-                    OnnxTensor.createTensor(
-                            env, slotPreprocessor.inputBuffer(), slotPreprocessor.inputShape());
+            slotInput = LetterboxInput.create(env, inputType, inputWidth, inputHeight);
             output =
                     ByteBuffer.allocateDirect(decoder.expectedLength() * Float.BYTES)
                             .order(ByteOrder.nativeOrder())
@@ -379,10 +392,10 @@ public final class OnnxDetector implements AutoCloseable {
             try {
                 outputValue = OnnxTensor.createTensor(env, output, decoder.outputShape());
             } catch (OrtException e) {
-                input.close();
+                slotInput.close();
                 throw e;
             }
-            inputs = Map.of(inputName, input);
+            inputs = Map.of(inputName, slotInput.tensor());
             outputs = Map.of(outputName, outputValue);
         }
 
@@ -410,7 +423,7 @@ public final class OnnxDetector implements AutoCloseable {
                 slotClosed = true;
                 slots.remove(this);
             }
-            input.close();
+            slotInput.close();
             outputValue.close();
         }
     }
@@ -440,7 +453,7 @@ public final class OnnxDetector implements AutoCloseable {
     /** Step 1 of {@link #detect}: letterboxes {@code frame} into the slot's input. */
     public void prepare(Frame frame, Slot slot) {
         slot.check();
-        slot.transform = slot.slotPreprocessor.prepare(frame);
+        slot.transform = slot.slotInput.prepare(frame);
     }
 
     /** Step 2 of {@link #detect}: runs the model on the slot's input into its pinned output. */
@@ -516,7 +529,7 @@ public final class OnnxDetector implements AutoCloseable {
             open = new ArrayList<>(slots);
         }
         open.forEach(Slot::close);
-        inputTensor.close();
+        input.close();
         outputTensor.close();
         if (ownsSession) {
             closeQuietly(session);

@@ -38,14 +38,59 @@ final class ConstantHeadModel {
             float[] mask,
             Map<String, String> metadata)
             throws IOException {
+        return write(file, inputSize, outputShape, base, mask, metadata, false);
+    }
+
+    /**
+     * As {@link #write(Path, int, long[], float[], float[], Map)}; with {@code uint8Input} the
+     * input is uint8 grey levels that the model casts and divides by 255 itself, as some exports
+     * do.
+     */
+    static Path write(
+            Path file,
+            int inputSize,
+            long[] outputShape,
+            float[] base,
+            float[] mask,
+            Map<String, String> metadata,
+            boolean uint8Input)
+            throws IOException {
         GraphProto.Builder g = GraphProto.newBuilder().setName("constant_head");
-        g.addInput(floatValue("images", 1, 3, inputSize, inputSize));
+        g.addInput(
+                value(
+                        "images",
+                        uint8Input ? TensorProto.DataType.UINT8 : TensorProto.DataType.FLOAT,
+                        1,
+                        3,
+                        inputSize,
+                        inputSize));
         g.addInitializer(floats("base", base, outputShape));
         g.addInitializer(floats("mask", mask, outputShape));
+        String image = "images";
+        if (uint8Input) {
+            g.addInitializer(floats("scale", new float[] {255f}, new long[0]));
+            g.addNode(
+                    NodeProto.newBuilder()
+                            .setOpType("Cast")
+                            .addInput("images")
+                            .addOutput("levels")
+                            .addAttribute(
+                                    AttributeProto.newBuilder()
+                                            .setName("to")
+                                            .setType(AttributeProto.AttributeType.INT)
+                                            .setI(TensorProto.DataType.FLOAT.getNumber())));
+            g.addNode(
+                    NodeProto.newBuilder()
+                            .setOpType("Div")
+                            .addInput("levels")
+                            .addInput("scale")
+                            .addOutput("normalised"));
+            image = "normalised";
+        }
         g.addNode(
                 NodeProto.newBuilder()
                         .setOpType("ReduceMax")
-                        .addInput("images")
+                        .addInput(image)
                         .addOutput("peak")
                         .addAttribute(
                                 AttributeProto.newBuilder()
@@ -101,6 +146,10 @@ final class ConstantHeadModel {
     }
 
     private static ValueInfoProto floatValue(String name, long... shape) {
+        return value(name, TensorProto.DataType.FLOAT, shape);
+    }
+
+    private static ValueInfoProto value(String name, TensorProto.DataType type, long... shape) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : shape) {
             s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
@@ -111,7 +160,7 @@ final class ConstantHeadModel {
                         TypeProto.newBuilder()
                                 .setTensorType(
                                         TypeProto.Tensor.newBuilder()
-                                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                                .setElemType(type.getNumber())
                                                 .setShape(s)))
                 .build();
     }

@@ -56,6 +56,11 @@ class OnnxDetectorLayoutTest {
 
     /** Writes {@link #SCENE} as a model of {@code layout}: scores in the mask, the rest in base. */
     private Path sceneModel(OutputLayout layout, Map<String, String> metadata) throws Exception {
+        return sceneModel(layout, metadata, false);
+    }
+
+    private Path sceneModel(OutputLayout layout, Map<String, String> metadata, boolean uint8)
+            throws Exception {
         long[] shape = shape(layout);
         int size = (int) (shape[1] * shape[2]);
         float[] base = new float[size];
@@ -88,7 +93,13 @@ class OnnxDetectorLayoutTest {
             }
         }
         return ConstantHeadModel.write(
-                dir.resolve(layout + ".onnx"), INPUT, shape, base, mask, metadata);
+                dir.resolve(layout + (uint8 ? "-uint8" : "") + ".onnx"),
+                INPUT,
+                shape,
+                base,
+                mask,
+                metadata,
+                uint8);
     }
 
     private static Map<String, String> metadata(OutputLayout layout, boolean withNames) {
@@ -143,6 +154,22 @@ class OnnxDetectorLayoutTest {
             // A dark frame lowers every score below 0.5: the pinned output was rewritten.
             assertDetections(List.of(), detector.detect(frame(0)));
             assertDetections(expectedScene(layout), detector.detect(frame(255)));
+            assertEquals(0, detector.runtimeAllocatedOutputs());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"YOLOV8", "YOLOV5", "END_TO_END"})
+    void aModelWithUint8InputGetsGreyLevelsAndDecodesTheSame(OutputLayout layout) throws Exception {
+        Path model = sceneModel(layout, metadata(layout, true), true);
+        try (OnnxDetector detector = OnnxDetector.open(model, OnnxDetector.Options.defaults())) {
+            // The model divides by 255 itself: a white frame is 255 levels -> 1.0, as in float.
+            assertDetections(expectedScene(layout), detector.detect(frame(255)));
+            assertDetections(List.of(), detector.detect(frame(0)));
+            OnnxDetector.Slot slot = detector.newSlot();
+            detector.prepare(frame(255), slot);
+            detector.run(slot);
+            assertDetections(expectedScene(layout), detector.decode(slot));
             assertEquals(0, detector.runtimeAllocatedOutputs());
         }
     }

@@ -23,10 +23,20 @@ public record ModelContract(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         outputs = List.copyOf(outputs);
     }
 
-    /** A YOLO-style detector: one float image [1, 3, H, W], a float output [1, A, N] first. */
+    /**
+     * A YOLO-style detector: one image [1, 3, H, W] in float32 ([0, 1]) or uint8 (grey levels), a
+     * float output [1, A, N] first.
+     */
     public static ModelContract detector() {
         return new ModelContract(
-                List.of(TensorSpec.of(null, OnnxJavaType.FLOAT, 1, 3, -1, -1)),
+                List.of(
+                        TensorSpec.oneOf(
+                                null,
+                                List.of(OnnxJavaType.FLOAT, OnnxJavaType.UINT8),
+                                1,
+                                3,
+                                -1,
+                                -1)),
                 List.of(TensorSpec.of(null, OnnxJavaType.FLOAT, 1, -1, -1)));
     }
 
@@ -95,7 +105,7 @@ public record ModelContract(List<TensorSpec> inputs, List<TensorSpec> outputs) {
                                 + " '"
                                 + info.getName()
                                 + "': expected "
-                                + TensorSpec.describe(spec.type(), spec.shape())
+                                + spec.describe()
                                 + ", the model has "
                                 + TensorSpec.describe(t.type, t.getShape()));
             }

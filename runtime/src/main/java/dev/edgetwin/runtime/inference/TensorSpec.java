@@ -2,19 +2,23 @@ package dev.edgetwin.runtime.inference;
 
 import ai.onnxruntime.OnnxJavaType;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * What a caller expects of one model input or output.
  *
  * @param name the tensor's name, or null for "whatever it is called"
- * @param type element type
+ * @param types the element types accepted, in order of preference (the first names it)
  * @param shape dimensions; -1 accepts any size (including a symbolic dimension)
  */
-public record TensorSpec(String name, OnnxJavaType type, long[] shape) {
+public record TensorSpec(String name, List<OnnxJavaType> types, long[] shape) {
 
     public TensorSpec {
-        Objects.requireNonNull(type, "type");
+        types = List.copyOf(types);
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("a tensor spec needs at least one element type");
+        }
         shape = shape.clone();
         for (long d : shape) {
             if (d < -1 || d == 0) {
@@ -26,12 +30,17 @@ public record TensorSpec(String name, OnnxJavaType type, long[] shape) {
     }
 
     public static TensorSpec of(String name, OnnxJavaType type, long... shape) {
-        return new TensorSpec(name, type, shape);
+        return new TensorSpec(name, List.of(type), shape);
+    }
+
+    /** A tensor of any of {@code types}, e.g. an image input in float32 or uint8. */
+    public static TensorSpec oneOf(String name, List<OnnxJavaType> types, long... shape) {
+        return new TensorSpec(name, types, shape);
     }
 
     /** Whether a tensor of this type and shape satisfies the spec. */
     boolean accepts(OnnxJavaType actualType, long[] actualShape) {
-        if (actualType != type || actualShape.length != shape.length) {
+        if (!types.contains(actualType) || actualShape.length != shape.length) {
             return false;
         }
         for (int i = 0; i < shape.length; i++) {
@@ -49,6 +58,13 @@ public record TensorSpec(String name, OnnxJavaType type, long[] shape) {
 
     static String describe(OnnxJavaType type, long[] shape) {
         return typeName(type) + " " + Arrays.toString(shape).replace("-1", "?");
+    }
+
+    /** e.g. {@code float32 or uint8 [1, 3, ?, ?]}. */
+    String describe() {
+        List<String> names = new java.util.ArrayList<>();
+        types.forEach(t -> names.add(typeName(t)));
+        return String.join(" or ", names) + " " + Arrays.toString(shape).replace("-1", "?");
     }
 
     private static String typeName(OnnxJavaType type) {
@@ -70,19 +86,19 @@ public record TensorSpec(String name, OnnxJavaType type, long[] shape) {
 
     @Override
     public String toString() {
-        return (name == null ? "(any name)" : "'" + name + "'") + " " + describe(type, shape);
+        return (name == null ? "(any name)" : "'" + name + "'") + " " + describe();
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorSpec t
                 && Objects.equals(name, t.name)
-                && type == t.type
+                && types.equals(t.types)
                 && Arrays.equals(shape, t.shape);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, Arrays.hashCode(shape));
+        return Objects.hash(name, types, Arrays.hashCode(shape));
     }
 }
