@@ -13,7 +13,9 @@ import dev.edgetwin.runtime.inference.LoadedModel;
 import dev.edgetwin.runtime.inference.ModelContract;
 import dev.edgetwin.runtime.inference.PrecisionSelector;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.mqtt.PublisherConfig;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
+import dev.edgetwin.runtime.mqtt.outbox.OutboxException;
 import dev.edgetwin.runtime.pipeline.PipelineResult;
 import dev.edgetwin.runtime.pipeline.VisionPipeline;
 import dev.edgetwin.runtime.twin.ObservedObject;
@@ -164,8 +166,12 @@ public final class Daemon implements AutoCloseable {
             try {
                 publisher =
                         new TwinPublisher(
-                                config.mqttUri(), config.topics(), config.publishRateHz());
-            } catch (MqttException | IllegalArgumentException e) {
+                                PublisherConfig.defaults(
+                                        config.mqttUri(),
+                                        config.topics(),
+                                        config.publishRateHz(),
+                                        config.stateDir()));
+            } catch (MqttException | OutboxException | IllegalArgumentException e) {
                 throw new DaemonException(
                         DaemonException.Code.MQTT_FAILED,
                         "cannot publish to " + config.mqttUri() + ": " + e.getMessage(),

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param confidenceThreshold detector score below which detections are dropped
  * @param seed the simulated factory's seed
  * @param profile how models run on this device (execution providers, precision, threads)
+ * @param stateDir where the publisher keeps its durable outbox ({@code outbox/}) and session epoch
+ *     ({@code session.epoch}); one daemon at a time owns it
  */
 public record DaemonConfig(
         String site,
@@ -38,7 +40,8 @@ public record DaemonConfig(
         double publishRateHz,
         float confidenceThreshold,
         long seed,
-        DeviceProfile profile) {
+        DeviceProfile profile,
+        Path stateDir) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -71,6 +74,7 @@ public record DaemonConfig(
                     "confidence threshold must be in (0, 1], got " + confidenceThreshold);
         }
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(stateDir, "stateDir");
     }
 
     public String mqttUri() {

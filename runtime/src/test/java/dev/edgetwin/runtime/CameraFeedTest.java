@@ -68,7 +68,8 @@ class CameraFeedTest {
                         20,
                         0.5f,
                         1,
-                        TestProfiles.cpuFp32());
+                        TestProfiles.cpuFp32(),
+                        dir.resolve("state"));
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, feed, states::add)) {
             int withObjects = 0;

@@ -60,7 +60,8 @@ class DaemonEndToEndTest {
                         10,
                         0.5f,
                         SEED,
-                        TestProfiles.cpuFp32());
+                        TestProfiles.cpuFp32(),
+                        modelCache.resolve("state"));
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(

@@ -43,7 +43,8 @@ class DetectorSwapTest {
                         5,
                         0.5f,
                         1,
-                        TestProfiles.cpu());
+                        TestProfiles.cpu(),
+                        dir.resolve("state"));
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         Daemon stopped;
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {

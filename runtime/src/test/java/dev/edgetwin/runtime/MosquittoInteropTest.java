@@ -55,7 +55,8 @@ class MosquittoInteropTest {
                             5,
                             0.5f,
                             3,
-                            TestProfiles.cpuFp32());
+                            TestProfiles.cpuFp32(),
+                            dir.resolve("state"));
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 lines = mosquittoSub(port, 4);
@@ -95,7 +96,8 @@ class MosquittoInteropTest {
                         5,
                         0.5f,
                         3,
-                        TestProfiles.cpuFp32());
+                        TestProfiles.cpuFp32(),
+                        dir.resolve("state"));
         List<String> lines;
         try (Daemon daemon = Daemon.start(config)) {
             lines = mosquittoSub(port, 3);

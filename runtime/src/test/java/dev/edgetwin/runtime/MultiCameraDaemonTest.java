@@ -54,7 +54,8 @@ class MultiCameraDaemonTest {
                 10,
                 0.5f,
                 SEED,
-                TestProfiles.cpuFp32());
+                TestProfiles.cpuFp32(),
+                dir.resolve("state"));
     }
 
     /** The demo camera turned {@code yawDegrees} to the left. */

@@ -90,6 +90,15 @@ final class RunCommand implements Callable<Integer> {
     Path modelCache;
 
     @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the MQTT outbox and the session epoch are kept. Default:"
+                            + " $EDGETWIN_STATE_DIR, $XDG_STATE_HOME/edgetwin or"
+                            + " ~/.local/state/edgetwin.")
+    Path stateDir;
+
+    @Option(
             names = "--fps",
             defaultValue = "10",
             description =
@@ -149,7 +158,14 @@ final class RunCommand implements Callable<Integer> {
                             publishHz,
                             confidence,
                             seed,
-                            selection.profile());
+                            selection.profile(),
+                            stateDir != null
+                                    ? stateDir
+                                    : UserDirectories.resolve(
+                                            "EDGETWIN_STATE_DIR",
+                                            "XDG_STATE_HOME",
+                                            ".local/state",
+                                            ""));
         } catch (IllegalArgumentException e) {
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();

@@ -1,10 +1,16 @@
 package dev.edgetwin.runtime.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgetwin.runtime.twin.TwinTopics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -14,14 +20,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code edgetwin watch}: prints what robots publish, one "topic payload" line a message. */
+/**
+ * {@code edgetwin watch}: prints what robots publish, one line a message, and the gaps and
+ * duplicates it detects from the messages' msgSeq and prevMsgSeq ({@link DeliveryCheck}); counts at
+ * the end (--count, --timeout or Ctrl-C).
+ */
 @Command(
         name = "watch",
         mixinStandardHelpOptions = true,
-        description = "Subscribes to the twin and prints each message as: topic payload")
+        description =
+                "Subscribes to the twin and prints each message as 'topic payload' (or a JSON"
+                        + " line with --json), marking duplicates and gaps; counts at the end.")
 final class WatchCommand implements Callable<Integer> {
     static final int EXIT_NO_BROKER = 2;
     static final int EXIT_TIMED_OUT = 1;
+    static final int EXIT_BAD_OPTION = 64;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +57,19 @@ final class WatchCommand implements Callable<Integer> {
     String topic;
 
     @Option(
+            names = "--robot",
+            paramLabel = "ID",
+            description = "Only this robot (any site): the filter edgetwin/+/ID/#.")
+    String robot;
+
+    @Option(
+            names = "--json",
+            description =
+                    "One JSON object a line: {\"topic\", \"payload\", \"verdict\"}, then"
+                            + " {\"summary\": {...}}.")
+    boolean json;
+
+    @Option(
             names = {"-n", "--count"},
             defaultValue = "0",
             description = "Exit after this many messages (0: never).")
@@ -56,10 +82,104 @@ final class WatchCommand implements Callable<Integer> {
                     "Give up after this many seconds (0: never); exit code 1 if fewer than --count messages came.")
     long timeoutSeconds;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (robot != null) {
+            try {
+                new TwinTopics("site", robot);
+            } catch (IllegalArgumentException e) {
+                err.printf("edgetwin watch: --robot: %s%n", e.getMessage());
+                return EXIT_BAD_OPTION;
+            }
+            topic = TwinTopics.ROOT + "/+/" + robot + "/#";
+        }
+        DeliveryCheck check = new DeliveryCheck();
+        AtomicBoolean summarized = new AtomicBoolean();
+        Runnable summary =
+                () -> {
+                    if (summarized.compareAndSet(false, true)) {
+                        synchronized (out) {
+                            printSummary(out, check);
+                        }
+                    }
+                };
+        Thread hook = new Thread(summary, "watch-summary");
+        Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C
+        try {
+            return watch(out, err, check);
+        } finally {
+            summary.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down already: the hook prints (or printed) the summary.
+            }
+        }
+    }
+
+    private void printSummary(PrintWriter out, DeliveryCheck check) {
+        if (json) {
+            ObjectNode s = JSON.createObjectNode();
+            ObjectNode counts = s.putObject("summary");
+            counts.put("messages", check.messages());
+            counts.put("duplicates", check.duplicates());
+            counts.put("gaps", check.gaps());
+            counts.put("outOfOrder", check.outOfOrder());
+            out.println(s.toString());
+        } else {
+            out.printf(
+                    "# %d message(s), %d duplicate(s), %d gap(s), %d out of order%n",
+                    check.messages(), check.duplicates(), check.gaps(), check.outOfOrder());
+        }
+        out.flush();
+    }
+
+    private void print(PrintWriter out, DeliveryCheck check, String t, byte[] payload) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(payload);
+        } catch (IOException | RuntimeException e) {
+            node = null;
+        }
+        long lastBefore = check.last(t);
+        DeliveryCheck.Verdict verdict = check.observe(t, node);
+        String text = new String(payload, StandardCharsets.UTF_8);
+        synchronized (out) {
+            if (json) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("topic", t);
+                if (node != null) {
+                    line.set("payload", node);
+                } else {
+                    line.put("payload", text);
+                }
+                line.put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT));
+                out.println(line.toString());
+            } else {
+                out.println(t + " " + text);
+                if (verdict == DeliveryCheck.Verdict.DUPLICATE) {
+                    out.printf(
+                            "# duplicate: msgSeq %d (epoch %d) again on %s%n",
+                            node.get("msgSeq").asLong(), node.path("epoch").asLong(), t);
+                } else if (verdict == DeliveryCheck.Verdict.GAP) {
+                    out.printf(
+                            "# gap on %s: last msgSeq seen %d, this one follows %d%n",
+                            t, lastBefore, node.get("prevMsgSeq").asLong());
+                } else if (verdict == DeliveryCheck.Verdict.OUT_OF_ORDER) {
+                    out.printf(
+                            "# out of order on %s: msgSeq %d after %d%n",
+                            t, node.get("msgSeq").asLong(), lastBefore);
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private Integer watch(PrintWriter out, PrintWriter err, DeliveryCheck check) {
         String uri = "tcp://" + host + ":" + port;
         AtomicLong received = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
@@ -83,14 +203,7 @@ final class WatchCommand implements Callable<Integer> {
                     topic,
                     1,
                     (t, message) -> {
-                        synchronized (out) {
-                            out.println(
-                                    t
-                                            + " "
-                                            + new String(
-                                                    message.getPayload(), StandardCharsets.UTF_8));
-                            out.flush();
-                        }
+                        print(out, check, t, message.getPayload());
                         if (count > 0 && received.incrementAndGet() >= count) {
                             done.countDown();
                         }

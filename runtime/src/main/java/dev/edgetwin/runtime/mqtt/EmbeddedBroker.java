@@ -36,6 +36,16 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @throws IOException if the broker cannot start for another reason
      */
     public static EmbeddedBroker start(String host, int port) throws IOException {
+        return start(host, port, null);
+    }
+
+    /**
+     * As {@link #start(String, int)}; with {@code dataPath}, the broker keeps its sessions (a
+     * persistent subscriber's subscriptions and queued messages) and retained messages in that
+     * folder, so that a broker started again on it restores them.
+     */
+    public static EmbeddedBroker start(String host, int port, java.nio.file.Path dataPath)
+            throws IOException {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("broker port must be in 1..65535, got " + port);
         }
@@ -50,7 +60,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.setProperty(IConfig.HOST_PROPERTY_NAME, host);
         props.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(port));
         props.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
-        props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
+        if (dataPath == null) {
+            props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "false");
+        } else {
+            java.nio.file.Files.createDirectories(dataPath);
+            props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "true");
+            props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dataPath.toString());
+        }
         props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
         props.setProperty(IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, "disabled");
         // mosquitto_sub and other clients connect with an empty client id (MQTT 3.1.1, clean

@@ -1,15 +1,30 @@
 package dev.edgetwin.runtime.mqtt;
 
 import dev.edgetwin.runtime.LatestSlot;
+import dev.edgetwin.runtime.mqtt.outbox.DurableOutbox;
+import dev.edgetwin.runtime.mqtt.outbox.OutboxEntry;
+import dev.edgetwin.runtime.mqtt.outbox.OutboxException;
+import dev.edgetwin.runtime.mqtt.outbox.OutboxMessage;
+import dev.edgetwin.runtime.mqtt.outbox.Priority;
+import dev.edgetwin.runtime.mqtt.outbox.SessionEpoch;
+import dev.edgetwin.runtime.twin.MessageStamp;
+import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinJson;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.runtime.twin.TwinTopics;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -17,222 +32,487 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.tinylog.Logger;
 
 /**
- * Publishes the twin to an MQTT broker from its own thread, so that a slow or absent broker never
- * holds up vision. States are handed over through a latest-wins slot and published at most at the
- * configured rate; the newest state is retained, so a subscriber that connects late sees it at
- * once. The robot's status is retained too, with "offline" as the Last Will.
+ * Publishes the twin to an MQTT broker through a {@link DurableOutbox}, from its own thread, so
+ * that a slow or absent broker never holds up vision and nothing is lost when it goes away.
  *
- * <p>Paho is the transport only (MQTT 3.1.1, in-memory persistence). Reconnection uses backoff.
- * {@link #close()} may be called twice; {@link #offer} after close is ignored.
+ * <p><b>Path of a message.</b> {@link #offer(TwinState)} and {@link #offerEvent(TwinEvent)} only
+ * hand over (a latest-wins slot for states, a bounded queue for events; full means dropped and
+ * counted). The publisher thread stamps each message with the session epoch and the outbox's
+ * sequence number ({@link MessageStamp}), appends it to the outbox, and drains the outbox in order
+ * with Paho at QoS 1 (at most {@link PublisherConfig#maxInflight()} unacknowledged). A record is
+ * acknowledged in the outbox only when Paho reports the publish complete (the broker's PUBACK);
+ * after a reconnect, or a restart on the same outbox directory, every unacknowledged record is sent
+ * again, in order.
+ *
+ * <p><b>States are coalesced before they are numbered.</b> The retained state is a snapshot: only
+ * the newest matters. A state is taken from the slot at most at {@link PublisherConfig#maxRateHz()}
+ * and only when the previous state record has been handed to the broker; until then newer states
+ * replace it in the slot ({@link PublisherCounters#coalesced()}). So while the broker is away the
+ * outbox holds at most one unsent state, and every number that reaches the outbox is published: a
+ * subscriber that misses a number has lost a message. Events and statuses are never coalesced.
+ *
+ * <p><b>Sessions.</b> The epoch ({@link SessionEpoch}, persisted) is taken anew when the publisher
+ * starts and before each reconnection after a successful session; each message carries the epoch in
+ * force when it was created. The Last Will ("offline") carries the epoch of the session it ends and
+ * no sequence number. A broker that accepts TCP but never sends CONNACK is dropped after {@link
+ * PublisherConfig#connectTimeout()}; attempts back off exponentially.
+ *
+ * <p>Threads: {@code offer}, {@code offerEvent}, {@link #counters()} from any thread; everything
+ * else on the publisher thread (and Paho's callback thread for acknowledgements). {@link #close()}
+ * may be called twice; offers after close are ignored.
  */
 public final class TwinPublisher implements AutoCloseable {
     private static final int QOS = 1;
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final int EVENT_QUEUE = 4096;
 
-    private final String serverUri;
+    private final PublisherConfig config;
     private final TwinTopics topics;
     private final long minIntervalNanos;
-    private final LongSupplier nanoTime;
-    private final MqttAsyncClient client;
+    private volatile MqttAsyncClient client;
+    private final DurableOutbox outbox;
+    private final SessionEpoch epochs;
     private final LatestSlot<TwinState> pending = new LatestSlot<>();
-    private final AtomicLong published = new AtomicLong();
+    private final ArrayBlockingQueue<TwinEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong eventsRefused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean closed;
+    private volatile long epoch;
+
+    // Publisher thread only (and close(), after the thread has stopped).
+    private final Map<String, Long> lastSeqByTopic = new HashMap<>();
+    private AtomicInteger inFlight = new AtomicInteger();
+    private boolean epochUsed;
+    private boolean sessionUp;
+    private long lastStateAppended;
+    private long lastStateSent;
 
     /**
-     * @param serverUri e.g. {@code tcp://127.0.0.1:1883}
-     * @param maxRateHz most states per second sent to the broker
+     * Opens the outbox and the epoch (taking a new epoch) and starts the publisher thread.
+     *
+     * @throws OutboxException if the outbox or the epoch file cannot be opened (locked, corrupt
+     *     epoch, I/O)
      */
-    public TwinPublisher(String serverUri, TwinTopics topics, double maxRateHz)
-            throws MqttException {
-        if (!(maxRateHz > 0) || !Double.isFinite(maxRateHz)) {
-            throw new IllegalArgumentException(
-                    "publish rate must be a positive number of Hz, got " + maxRateHz);
-        }
-        this.serverUri = serverUri;
-        this.topics = topics;
-        this.minIntervalNanos = (long) (1e9 / maxRateHz);
-        this.nanoTime = System::nanoTime;
+    public TwinPublisher(PublisherConfig config) throws MqttException, OutboxException {
+        this.config = config;
+        this.topics = config.topics();
+        this.minIntervalNanos = (long) (1e9 / config.maxRateHz());
         String clientId = "edgetwin-" + topics.site() + "-" + topics.robotId();
-        this.client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
-        this.client.setCallback(
-                new MqttCallbackExtended() {
-                    @Override
-                    public void connectComplete(boolean reconnect, String uri) {
-                        Logger.info(
-                                "MQTT connected to {}{}", uri, reconnect ? " (reconnected)" : "");
-                        publishStatus(true);
-                    }
+        this.client = new MqttAsyncClient(config.serverUri(), clientId, new MemoryPersistence());
+        this.epochs = SessionEpoch.open(config.epochFile());
+        this.outbox = DurableOutbox.open(config.outbox());
+        try {
+            this.epoch = epochs.increment();
+        } catch (OutboxException e) {
+            outbox.close();
+            throw e;
+        }
+        this.thread = new Thread(this::run, "twin-publisher");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
 
+    private MqttAsyncClient newClient() throws MqttException {
+        String clientId = "edgetwin-" + topics.site() + "-" + topics.robotId();
+        MqttAsyncClient c =
+                new MqttAsyncClient(config.serverUri(), clientId, new MemoryPersistence());
+        c.setCallback(
+                new MqttCallback() {
                     @Override
                     public void connectionLost(Throwable cause) {
                         Logger.warn(
                                 "MQTT connection to {} lost: {}",
-                                serverUri,
+                                config.serverUri(),
                                 cause == null ? "?" : cause.getMessage());
+                        LockSupport.unpark(thread);
                     }
 
                     @Override
                     public void messageArrived(String topic, MqttMessage message) {}
 
                     @Override
-                    public void deliveryComplete(
-                            org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
+                    public void deliveryComplete(IMqttDeliveryToken token) {}
                 });
-        this.thread = new Thread(this::run, "twin-publisher");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        return c;
+    }
+
+    /**
+     * The CONNACK watchdog: Paho's connection timeout bounds the TCP connect only, so a broker that
+     * accepts the connection and never answers would leave the client "connecting" for good. Drop
+     * that client and start again with a new one.
+     */
+    private void replaceClient() {
+        MqttAsyncClient old = client;
+        try {
+            old.disconnectForcibly(0, 100, false);
+        } catch (MqttException | RuntimeException e) {
+            Logger.debug("Dropping the unanswered MQTT connection: {}", e.getMessage());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            Logger.debug("Closing the unanswered MQTT client: {}", e.getMessage());
+        }
+        try {
+            client = newClient();
+        } catch (MqttException e) {
+            Logger.error(e, "Creating a new MQTT client failed");
+        }
     }
 
     /** Hands a state to the publisher thread; never blocks. Called from the vision thread. */
     public void offer(TwinState state) {
         if (running) {
             pending.put(state);
+            LockSupport.unpark(thread);
         }
     }
 
-    /** States sent to the broker. */
-    public long published() {
-        return published.get();
+    /**
+     * Hands an event to the publisher thread; never blocks. If the hand-off queue is full the event
+     * is dropped and counted ({@link PublisherCounters#eventsRefused()}).
+     */
+    public void offerEvent(TwinEvent event) {
+        if (running) {
+            if (!events.offer(event)) {
+                eventsRefused.incrementAndGet();
+            }
+            LockSupport.unpark(thread);
+        }
     }
 
-    /** States replaced by a newer one before they could be sent (rate limit or no broker). */
+    /** Messages the broker acknowledged (each outbox record counted once). */
+    public long published() {
+        return acknowledged.get();
+    }
+
+    /** States replaced by a newer one before they were numbered and stored. */
     public long coalesced() {
         return pending.dropped();
     }
 
-    /** States the client refused to send (not connected, too many in flight). */
+    /** Sends Paho refused; the records stay in the outbox and go again after a reconnect. */
     public long failed() {
         return failed.get();
+    }
+
+    /** The current session epoch. */
+    public long epoch() {
+        return epoch;
     }
 
     public boolean isConnected() {
         return client.isConnected();
     }
 
+    /** A snapshot of the counters, for health (any thread). */
+    public PublisherCounters counters() {
+        return new PublisherCounters(
+                epoch,
+                connects.get(),
+                acknowledged.get(),
+                pending.dropped(),
+                eventsRefused.get(),
+                failed.get(),
+                outbox.counters());
+    }
+
     private void run() {
-        long backoffMillis = 500;
-        long lastSend = nanoTime.getAsLong() - minIntervalNanos;
+        long backoffNanos = config.initialBackoff().toNanos();
+        long nextAttempt = System.nanoTime();
+        long lastStateTaken = System.nanoTime() - minIntervalNanos;
         while (running) {
             try {
+                absorbEvents();
+                long now = System.nanoTime();
                 if (!client.isConnected()) {
-                    if (!tryConnect()) {
-                        sleepInterruptibly(backoffMillis);
-                        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-                        continue;
+                    if (sessionUp) {
+                        sessionUp = false;
+                        nextAttempt = now; // try again at once, then back off
                     }
-                    backoffMillis = 500;
+                    if (now - nextAttempt >= 0) {
+                        if (tryConnect()) {
+                            backoffNanos = config.initialBackoff().toNanos();
+                        } else {
+                            nextAttempt = System.nanoTime() + backoffNanos;
+                            backoffNanos =
+                                    Math.min(config.maxBackoff().toNanos(), backoffNanos * 2);
+                        }
+                    }
                 }
-                long wait = lastSend + minIntervalNanos - nanoTime.getAsLong();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+                now = System.nanoTime();
+                long untilState = lastStateTaken + minIntervalNanos - now;
+                if (untilState <= 0 && lastStateAppended <= lastStateSent) {
+                    TwinState state = pending.poll(0, TimeUnit.NANOSECONDS);
+                    if (state != null) {
+                        lastStateTaken = now;
+                        appendState(state);
+                        untilState = minIntervalNanos;
+                    }
                 }
-                TwinState state = pending.poll(200, TimeUnit.MILLISECONDS);
-                if (state == null) {
-                    continue;
+                if (client.isConnected()) {
+                    drain();
                 }
-                lastSend = nanoTime.getAsLong();
-                send(state);
+                long wait = TimeUnit.SECONDS.toNanos(1);
+                if (untilState > 0) {
+                    wait = Math.min(wait, untilState);
+                }
+                if (!client.isConnected()) {
+                    wait = Math.min(wait, Math.max(1, nextAttempt - System.nanoTime()));
+                }
+                if (running && events.isEmpty()) {
+                    LockSupport.parkNanos(this, wait);
+                }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                return; // close() interrupts
+            } catch (OutboxException | RuntimeException e) {
+                Logger.error(e, "Twin publisher: {}", e.getMessage());
+                LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
             }
         }
     }
 
-    private boolean tryConnect() throws InterruptedException {
+    private void absorbEvents() throws OutboxException {
+        TwinEvent event;
+        while ((event = events.poll()) != null) {
+            TwinEvent e = event;
+            append(
+                    topics.event(),
+                    false,
+                    Priority.EVENT,
+                    stamp -> TwinJson.encodeEvent(topics.site(), topics.robotId(), e, stamp));
+        }
+    }
+
+    private void appendState(TwinState state) throws OutboxException {
+        long seq =
+                append(
+                        topics.state(),
+                        true,
+                        Priority.STATE,
+                        stamp -> TwinJson.encodeState(state, stamp));
+        if (seq != DurableOutbox.DROPPED) {
+            lastStateAppended = seq;
+        }
+    }
+
+    private void appendStatus(boolean online) throws OutboxException {
+        long e = epoch;
+        append(
+                topics.status(),
+                true,
+                Priority.STATE,
+                stamp ->
+                        TwinJson.encodeStatus(
+                                topics.site(),
+                                topics.robotId(),
+                                online,
+                                System.currentTimeMillis(),
+                                e,
+                                stamp));
+    }
+
+    /** Stamps, encodes and stores one message; its sequence number, or DROPPED. */
+    private long append(
+            String topic,
+            boolean retained,
+            Priority priority,
+            Function<MessageStamp, byte[]> encode)
+            throws OutboxException {
+        long prev = lastSeqByTopic.getOrDefault(topic, 0L);
+        long e = epoch;
+        long seq =
+                outbox.append(
+                        s ->
+                                new OutboxMessage(
+                                        topic,
+                                        encode.apply(new MessageStamp(e, s, prev)),
+                                        QOS,
+                                        retained,
+                                        priority));
+        if (seq != DurableOutbox.DROPPED) {
+            lastSeqByTopic.put(topic, seq);
+        }
+        return seq;
+    }
+
+    private boolean tryConnect() throws OutboxException {
+        if (epochUsed) {
+            epoch = epochs.increment();
+            epochUsed = false;
+        }
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
+        options.setCleanSession(true); // the outbox, not Paho, resends
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval(30);
-        options.setConnectionTimeout(10);
-        // Paho's default of 10 in-flight messages stalls a fast twin behind one slow ack.
-        options.setMaxInflight(1000);
+        options.setConnectionTimeout((int) config.connectTimeout().getSeconds());
+        options.setMaxInflight(config.maxInflight());
         options.setWill(
                 topics.status(),
                 TwinJson.encodeStatus(
-                        topics.site(), topics.robotId(), false, System.currentTimeMillis()),
+                        topics.site(),
+                        topics.robotId(),
+                        false,
+                        System.currentTimeMillis(),
+                        epoch,
+                        null),
                 QOS,
                 true);
         try {
             IMqttToken token = client.connect(options);
-            token.waitForCompletion(15_000);
-            return client.isConnected();
+            token.waitForCompletion(config.connectTimeout().toMillis());
         } catch (MqttException e) {
+            if (!client.isConnected()) {
+                replaceClient(); // no CONNACK in time, or a half-open attempt: start clean
+            }
             if (running) {
                 Logger.warn(
-                        "MQTT broker {} not reachable: {}; retrying", serverUri, e.getMessage());
+                        "MQTT broker {} not reachable: {}; retrying",
+                        config.serverUri(),
+                        e.getMessage());
             }
             return false;
         }
+        if (!client.isConnected()) {
+            return false;
+        }
+        epochUsed = true;
+        sessionUp = true;
+        connects.incrementAndGet();
+        inFlight = new AtomicInteger();
+        outbox.rewind();
+        long backlog = outbox.counters().backlogRecords();
+        appendStatus(true);
+        Logger.info(
+                "MQTT connected to {} (session epoch {}; {} unacknowledged message(s) to send)",
+                config.serverUri(),
+                epoch,
+                backlog);
+        return true;
     }
 
-    private void send(TwinState state) {
-        try {
-            client.publish(topics.state(), TwinJson.encodeState(state), QOS, true);
-            published.incrementAndGet();
-        } catch (MqttException e) {
-            failed.incrementAndGet();
-            Logger.debug("Publishing twin state {} failed: {}", state.seq(), e.getMessage());
+    /** Sends what the outbox holds, in order, while the in-flight window has room. */
+    private void drain() throws OutboxException {
+        AtomicInteger window = inFlight;
+        while (client.isConnected() && window.get() < config.maxInflight()) {
+            OutboxEntry entry = outbox.next();
+            if (entry == null) {
+                return;
+            }
+            OutboxMessage m = entry.message();
+            window.incrementAndGet();
+            try {
+                client.publish(
+                        m.topic(),
+                        m.payload(),
+                        m.qos(),
+                        m.retained(),
+                        entry.seq(),
+                        new Acknowledger(window));
+            } catch (MqttException e) {
+                // Taken but not sent: it goes again after the reconnect (rewind).
+                window.decrementAndGet();
+                failed.incrementAndGet();
+                Logger.warn(
+                        "Publishing message {} failed: {}; reconnecting",
+                        entry.seq(),
+                        e.getMessage());
+                dropConnection();
+                return;
+            }
+            if (m.topic().equals(topics.state())) {
+                lastStateSent = Math.max(lastStateSent, entry.seq());
+            }
         }
     }
 
-    private void publishStatus(boolean online) {
+    private void dropConnection() {
         try {
-            client.publish(
-                    topics.status(),
-                    TwinJson.encodeStatus(
-                            topics.site(), topics.robotId(), online, System.currentTimeMillis()),
-                    QOS,
-                    true);
+            client.disconnectForcibly(0, 1_000, false);
         } catch (MqttException e) {
-            Logger.warn(
-                    "Publishing status '{}' failed: {}",
-                    online ? "online" : "offline",
-                    e.getMessage());
+            Logger.debug("Dropping the MQTT connection: {}", e.getMessage());
         }
     }
 
-    private static void sleepInterruptibly(long millis) throws InterruptedException {
-        Thread.sleep(millis);
+    /** Acknowledges a record in the outbox when Paho reports its publish complete. */
+    private final class Acknowledger implements IMqttActionListener {
+        private final AtomicInteger window;
+
+        Acknowledger(AtomicInteger window) {
+            this.window = window;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            window.decrementAndGet();
+            long seq = (Long) token.getUserContext();
+            try {
+                if (outbox.acknowledge(seq)) {
+                    acknowledged.incrementAndGet();
+                }
+            } catch (OutboxException | IllegalStateException e) {
+                Logger.warn("Acknowledging outbox record {} failed: {}", seq, e.getMessage());
+            }
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable cause) {
+            window.decrementAndGet(); // resent after the reconnect
+            LockSupport.unpark(thread);
+        }
     }
 
-    /** Publishes "offline" (a clean disconnect does not fire the Will), disconnects, stops. */
+    /**
+     * Stops the publisher thread; publishes "offline" through the outbox (a clean disconnect does
+     * not fire the Will) and waits a little for what is in flight; disconnects; closes the outbox.
+     * What the broker did not acknowledge stays in the outbox for the next start.
+     */
     @Override
     public synchronized void close() {
-        if (!running) {
+        if (closed) {
             return;
         }
+        closed = true;
         running = false;
         thread.interrupt();
+        LockSupport.unpark(thread);
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
+            appendStatus(false);
             if (client.isConnected()) {
-                client.publish(
-                                topics.status(),
-                                TwinJson.encodeStatus(
-                                        topics.site(),
-                                        topics.robotId(),
-                                        false,
-                                        System.currentTimeMillis()),
-                                QOS,
-                                true)
-                        .waitForCompletion(2_000);
+                drain();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (inFlight.get() > 0
+                        && client.isConnected()
+                        && System.nanoTime() - deadline < 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
                 client.disconnect(2_000).waitForCompletion(3_000);
             }
-        } catch (MqttException e) {
-            Logger.warn("MQTT disconnect from {} was not clean: {}", serverUri, e.getMessage());
+        } catch (MqttException | OutboxException | RuntimeException e) {
+            Logger.warn(
+                    "MQTT disconnect from {} was not clean: {}",
+                    config.serverUri(),
+                    e.getMessage());
         }
         try {
             client.close(true);
         } catch (MqttException e) {
             Logger.warn("Closing the MQTT client failed: {}", e.getMessage());
         }
-        Logger.info("MQTT publisher stopped after {} states", published.get());
+        long backlog = outbox.counters().backlogRecords();
+        outbox.close();
+        Logger.info(
+                "MQTT publisher stopped: {} message(s) acknowledged, {} left in the outbox",
+                acknowledged.get(),
+                backlog);
     }
 }

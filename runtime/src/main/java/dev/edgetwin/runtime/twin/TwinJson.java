@@ -15,19 +15,27 @@ import java.time.Instant;
  */
 public final class TwinJson {
     /** Identifies the payload's layout; bumped when a field changes meaning or disappears. */
-    public static final String STATE_SCHEMA = "edgetwin/twin-state/1";
+    public static final String STATE_SCHEMA = "edgetwin/twin-state/2";
+
+    /** The status payload's layout. */
+    public static final String STATUS_SCHEMA = "edgetwin/status/1";
+
+    /** The event payload's layout. */
+    public static final String EVENT_SCHEMA = "edgetwin/twin-event/1";
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private TwinJson() {}
 
-    public static byte[] encodeState(TwinState s) {
+    /** The state payload, stamped with the message's epoch and sequence numbers. */
+    public static byte[] encodeState(TwinState s, MessageStamp stamp) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 160 * s.objects().size());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("schema", STATE_SCHEMA);
             g.writeStringField("site", s.site());
             g.writeStringField("robot", s.robotId());
+            writeStamp(g, stamp);
             g.writeNumberField("seq", s.seq());
             g.writeStringField("time", instant(s.captureTimeNanos()).toString());
             g.writeNumberField("captureTimeNanos", s.captureTimeNanos());
@@ -87,14 +95,35 @@ public final class TwinJson {
         return out.toByteArray();
     }
 
-    /** The status payload, retained, also used as the Last Will with {@code online == false}. */
+    /**
+     * The status payload, retained. The Last Will is a status with {@code online == false} and no
+     * stamp (the broker sends it, so it cannot carry a sequence number): it carries the epoch of
+     * the session it ends.
+     *
+     * @param stamp the message's numbers; null for the Last Will
+     */
     public static byte[] encodeStatus(
-            String site, String robotId, boolean online, long timeMillis) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+            String site,
+            String robotId,
+            boolean online,
+            long timeMillis,
+            long epoch,
+            MessageStamp stamp) {
+        if (stamp != null && stamp.epoch() != epoch) {
+            throw new IllegalArgumentException(
+                    "the stamp's epoch " + stamp.epoch() + " is not the status's epoch " + epoch);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(192);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
+            g.writeStringField("schema", STATUS_SCHEMA);
             g.writeStringField("site", site);
             g.writeStringField("robot", robotId);
+            if (stamp != null) {
+                writeStamp(g, stamp);
+            } else {
+                g.writeNumberField("epoch", epoch);
+            }
             g.writeStringField("state", online ? "online" : "offline");
             g.writeStringField("time", Instant.ofEpochMilli(timeMillis).toString());
             g.writeEndObject();
@@ -102,6 +131,35 @@ public final class TwinJson {
             throw new UncheckedIOException("encoding the status failed", e);
         }
         return out.toByteArray();
+    }
+
+    /** The event payload. */
+    public static byte[] encodeEvent(
+            String site, String robotId, TwinEvent event, MessageStamp stamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", EVENT_SCHEMA);
+            g.writeStringField("site", site);
+            g.writeStringField("robot", robotId);
+            writeStamp(g, stamp);
+            g.writeStringField("type", event.type());
+            g.writeStringField("time", instant(event.timeNanos()).toString());
+            g.writeObjectFieldStart("object");
+            g.writeNumberField("id", event.objectId());
+            g.writeStringField("class", event.objectClass());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the event failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeStamp(JsonGenerator g, MessageStamp stamp) throws IOException {
+        g.writeNumberField("epoch", stamp.epoch());
+        g.writeNumberField("msgSeq", stamp.msgSeq());
+        g.writeNumberField("prevMsgSeq", stamp.prevMsgSeq());
     }
 
     private static Instant instant(long epochNanos) {

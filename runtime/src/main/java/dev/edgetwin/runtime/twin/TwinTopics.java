@@ -22,6 +22,11 @@ public record TwinTopics(String site, String robotId) {
         return ROOT + "/" + site + "/" + robotId + "/twin/state";
     }
 
+    /** Not retained: events, each delivered at least once. */
+    public String event() {
+        return ROOT + "/" + site + "/" + robotId + "/twin/event";
+    }
+
     /** Retained: online, or offline (also the Last Will). */
     public String status() {
         return ROOT + "/" + site + "/" + robotId + "/status";

@@ -68,23 +68,38 @@ class TwinJsonTest {
     @Test
     void stateMatchesTheGoldenFile() throws IOException {
         String expected;
-        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v1.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v2.json")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         assertEquals(
-                expected, new String(TwinJson.encodeState(sampleState()), StandardCharsets.UTF_8));
+                expected,
+                new String(
+                        TwinJson.encodeState(sampleState(), new MessageStamp(3, 4211, 4209)),
+                        StandardCharsets.UTF_8));
     }
 
     @Test
     void statusSaysOnlineOrOffline() {
         String online =
-                new String(TwinJson.encodeStatus("demo", "r1", true, 0), StandardCharsets.UTF_8);
+                new String(
+                        TwinJson.encodeStatus("demo", "r1", true, 0, 2, new MessageStamp(2, 9, 5)),
+                        StandardCharsets.UTF_8);
         assertEquals(
-                "{\"site\":\"demo\",\"robot\":\"r1\",\"state\":\"online\",\"time\":\"1970-01-01T00:00:00Z\"}",
+                "{\"schema\":\"edgetwin/status/1\",\"site\":\"demo\",\"robot\":\"r1\",\"epoch\":2,"
+                        + "\"msgSeq\":9,\"prevMsgSeq\":5,\"state\":\"online\","
+                        + "\"time\":\"1970-01-01T00:00:00Z\"}",
                 online);
-        assertTrue(
-                new String(TwinJson.encodeStatus("demo", "r1", false, 0), StandardCharsets.UTF_8)
-                        .contains("\"offline\""));
+        String will =
+                new String(
+                        TwinJson.encodeStatus("demo", "r1", false, 0, 2, null),
+                        StandardCharsets.UTF_8);
+        assertEquals(
+                "{\"schema\":\"edgetwin/status/1\",\"site\":\"demo\",\"robot\":\"r1\",\"epoch\":2,"
+                        + "\"state\":\"offline\",\"time\":\"1970-01-01T00:00:00Z\"}",
+                will);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TwinJson.encodeStatus("demo", "r1", true, 0, 3, new MessageStamp(2, 9, 5)));
     }
 
     @Test

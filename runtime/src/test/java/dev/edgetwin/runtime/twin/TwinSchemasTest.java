@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The schemas in docs/schemas accept what the runtime encodes and reject what breaks them. */
 class TwinSchemasTest {
+    private static final MessageStamp STAMP = new MessageStamp(3, 4211, 4209);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TwinState state(List<ObservedObject> objects) {
@@ -54,7 +56,8 @@ class TwinSchemasTest {
     @Test
     void encodedStatesAndTheGoldenFileConform() throws Exception {
         assertEquals(
-                List.of(), TwinSchemas.STATE.violations(TwinJson.encodeState(state(List.of()))));
+                List.of(),
+                TwinSchemas.STATE.violations(TwinJson.encodeState(state(List.of()), STAMP)));
         ObservedObject person = seen(7, "person");
         ObservedObject box =
                 new ObservedObject(
@@ -78,27 +81,57 @@ class TwinSchemasTest {
                         1_000_000_000L);
         assertEquals(
                 List.of(),
-                TwinSchemas.STATE.violations(TwinJson.encodeState(state(List.of(person, box)))));
-        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v1.json")) {
+                TwinSchemas.STATE.violations(
+                        TwinJson.encodeState(state(List.of(person, box)), STAMP)));
+        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v2.json")) {
             assertEquals(List.of(), TwinSchemas.STATE.violations(golden.readAllBytes()));
         }
     }
 
     @Test
-    void bothStatusPayloadsConform() {
+    void bothStatusPayloadsAndTheLastWillConform() {
         for (boolean online : new boolean[] {true, false}) {
             assertEquals(
                     List.of(),
                     TwinSchemas.STATUS.violations(
                             TwinJson.encodeStatus(
-                                    "demo", "sim-robot-1", online, 1_795_482_123_456L)));
+                                    "demo", "sim-robot-1", online, 1_795_482_123_456L, 3, STAMP)));
         }
+        assertEquals(
+                List.of(),
+                TwinSchemas.STATUS.violations(
+                        TwinJson.encodeStatus(
+                                "demo", "sim-robot-1", false, 1_795_482_123_456L, 3, null)));
+    }
+
+    @Test
+    void eventsConformAndAnOnlineStatusWithoutASequenceNumberDoesNot() throws Exception {
+        assertEquals(
+                List.of(),
+                TwinSchemas.EVENT.violations(
+                        TwinJson.encodeEvent(
+                                "demo",
+                                "sim-robot-1",
+                                new TwinEvent("fall", 1_795_482_123_456_789_000L, 12, "box"),
+                                STAMP)));
+        ObjectNode onlineWithoutSeq =
+                (ObjectNode)
+                        JSON.readTree(
+                                TwinJson.encodeStatus(
+                                        "demo", "r1", false, 1_000_000_000_000L, 3, null));
+        onlineWithoutSeq.put("state", "online");
+        assertFalse(TwinSchemas.STATUS.violations(onlineWithoutSeq).isEmpty());
+        ObjectNode stateWithoutEpoch =
+                (ObjectNode) JSON.readTree(TwinJson.encodeState(state(List.of()), STAMP));
+        stateWithoutEpoch.remove("epoch");
+        assertFalse(TwinSchemas.STATE.violations(stateWithoutEpoch).isEmpty());
     }
 
     @Test
     void payloadsThatBreakTheContractAreCaught() throws Exception {
         ObservedObject person = seen(1, "person");
-        ObjectNode good = (ObjectNode) JSON.readTree(TwinJson.encodeState(state(List.of(person))));
+        ObjectNode good =
+                (ObjectNode) JSON.readTree(TwinJson.encodeState(state(List.of(person)), STAMP));
 
         ObjectNode missing = good.deepCopy();
         missing.remove("model");
@@ -116,7 +149,8 @@ class TwinSchemasTest {
         ObjectNode badStatus =
                 (ObjectNode)
                         JSON.readTree(
-                                TwinJson.encodeStatus("demo", "r1", true, 1_000_000_000_000L));
+                                TwinJson.encodeStatus(
+                                        "demo", "r1", true, 1_000_000_000_000L, 3, STAMP));
         badStatus.put("state", "sleeping");
         assertFalse(TwinSchemas.STATUS.violations(badStatus).isEmpty());
         assertFalse(TwinSchemas.STATE.violations("{not json".getBytes()).isEmpty());

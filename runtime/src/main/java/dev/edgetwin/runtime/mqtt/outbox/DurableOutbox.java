@@ -308,26 +308,41 @@ public final class DurableOutbox implements AutoCloseable {
      *     OutboxException.Code#IO} if writing failed (the message is not stored)
      */
     public long append(OutboxMessage message) throws OutboxException {
-        byte[] topic = message.topic().getBytes(StandardCharsets.UTF_8);
-        int frameBytes = RecordFormat.messageFrameBytes(topic.length, message.payload().length);
-        if (frameBytes > config.maxRecordBytes()) {
-            throw new OutboxException(
-                    OutboxException.Code.MESSAGE_TOO_LARGE,
-                    "a message of "
-                            + message.payload().length
-                            + " payload bytes on topic '"
-                            + message.topic()
-                            + "' needs a "
-                            + frameBytes
-                            + "-byte record; the outbox takes at most "
-                            + config.maxRecordBytes()
-                            + " (segmentBytes "
-                            + config.segmentBytes()
-                            + " less the segment header)");
-        }
+        java.util.Objects.requireNonNull(message, "message");
+        return append(seq -> message);
+    }
+
+    /**
+     * As {@link #append(OutboxMessage)}, for a message whose payload carries its own sequence
+     * number: {@code build} is called once, under the outbox's lock, with the number the message
+     * will get if it is stored (a dropped message's number is not used up). Keep it short and free
+     * of I/O; it must not call the outbox.
+     */
+    public long append(java.util.function.LongFunction<OutboxMessage> build)
+            throws OutboxException {
+        java.util.Objects.requireNonNull(build, "build");
         lock.lock();
         try {
             ensureOpen();
+            OutboxMessage message =
+                    java.util.Objects.requireNonNull(build.apply(nextSeq), "built message");
+            byte[] topic = message.topic().getBytes(StandardCharsets.UTF_8);
+            int frameBytes = RecordFormat.messageFrameBytes(topic.length, message.payload().length);
+            if (frameBytes > config.maxRecordBytes()) {
+                throw new OutboxException(
+                        OutboxException.Code.MESSAGE_TOO_LARGE,
+                        "a message of "
+                                + message.payload().length
+                                + " payload bytes on topic '"
+                                + message.topic()
+                                + "' needs a "
+                                + frameBytes
+                                + "-byte record; the outbox takes at most "
+                                + config.maxRecordBytes()
+                                + " (segmentBytes "
+                                + config.segmentBytes()
+                                + " less the segment header)");
+            }
             int p = message.priority().ordinal();
             List<Segment> log = logs.get(p);
             Segment active;
