@@ -249,6 +249,22 @@ class SparkplugSessionTest {
                 NodeCommand.Action.IGNORE,
                 command(topics.ncmd(), new byte[] {(byte) 0xff, 0x01, 0x02, 0x7f}));
         assertEquals(NodeCommand.Action.IGNORE, command(topics.ncmd(), new byte[0]));
+        // A data set (Tahu's DataSet model needs commons-compress, which is excluded): the raw
+        // protobuf parse never builds one.
+        byte[] dataSet =
+                SparkplugBProto.Payload.newBuilder()
+                        .addMetrics(
+                                SparkplugBProto.Payload.Metric.newBuilder()
+                                        .setName("Node Control/Rebirth")
+                                        .setDatatype(MetricDataType.DataSet.toIntValue())
+                                        .setDatasetValue(
+                                                SparkplugBProto.Payload.DataSet.newBuilder()
+                                                        .setNumOfColumns(1)
+                                                        .addColumns("c")
+                                                        .addTypes(11)))
+                        .build()
+                        .toByteArray();
+        assertEquals(NodeCommand.Action.IGNORE, command(topics.ncmd(), dataSet));
         assertEquals(
                 NodeCommand.Action.IGNORE,
                 command("spBv1.0/site-a/NCMD/other-robot", rebirth(true)));
