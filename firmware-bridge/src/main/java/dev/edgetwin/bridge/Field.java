@@ -45,6 +45,7 @@ record Field(String name, String unit, long scale, long rawMin, long rawMax) {
 
     /** Checks an integer field (scale 1) and returns it. */
     long check(long value) {
+        assert scale == 1 : name + " is fixed-point: use toRaw";
         if (value < rawMin || value > rawMax) {
             throw new IllegalArgumentException(name + " = " + value + " is outside " + range());
         }

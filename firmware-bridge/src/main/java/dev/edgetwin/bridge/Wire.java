@@ -320,7 +320,7 @@ final class Wire {
                     new Battery(
                             BAT_VOLTAGE.fromRaw(getU16(b, p)),
                             BAT_CURRENT.fromRaw(getI16(b, p + 2)),
-                            BAT_SOC.fromRaw(BAT_SOC.check(getU16(b, p + 4))));
+                            BAT_SOC.fromRaw(getU16(b, p + 4))); // the record rejects > 1
             case FAULTS -> new Faults(getI32(b, p), getU16(b, p + 4));
             case ACK -> new Ack(getU16(b, p));
             case NACK -> new Nack(getU16(b, p), Nack.Reason.ofCode(b[p + 2] & 0xFF));
