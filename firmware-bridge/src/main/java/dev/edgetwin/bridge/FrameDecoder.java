@@ -9,9 +9,9 @@ import java.util.function.Consumer;
  * Turns a byte stream (arbitrary chunks, as a serial port or socket delivers them) into envelopes.
  * Never throws on bad input: each rejected frame is counted under its {@link ProtocolError} and
  * decoding resumes after the next 0x00. Memory is bounded: a frame longer than {@link
- * FrameCodec#MAX_FRAME_LENGTH} is counted as {@link ProtocolError#FRAME_TOO_LONG} as soon as it
- * overflows, and its bytes are discarded up to the next 0x00. Empty frames (consecutive 0x00) are
- * ignored.
+ * FrameCodec#MAX_FRAME_LENGTH} (delimiter included) is counted as {@link
+ * ProtocolError#FRAME_TOO_LONG} as soon as it overflows, and its bytes are discarded up to the next
+ * 0x00. Empty frames (consecutive 0x00) are ignored.
  *
  * <p>Not thread-safe: one reader thread feeds it and may read the counters; other threads read the
  * counters only after handing over through a happens-before edge.

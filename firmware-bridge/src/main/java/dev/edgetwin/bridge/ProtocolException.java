@@ -6,7 +6,7 @@ import java.util.Objects;
 public final class ProtocolException extends Exception {
     private final ProtocolError error;
 
-    public ProtocolException(ProtocolError error, String message) {
+    ProtocolException(ProtocolError error, String message) {
         super(error + ": " + message);
         this.error = Objects.requireNonNull(error, "error");
     }
