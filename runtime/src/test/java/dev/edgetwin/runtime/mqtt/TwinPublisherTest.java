@@ -159,8 +159,21 @@ class TwinPublisherTest {
 
             second = EmbeddedBroker.start(HOST, port, brokerData);
             sub.reconnect();
+            // The new session's "online" may come after the replayed backlog: wait for both.
             List<PersistentSubscriber.Received> all =
-                    sub.await(r -> eventIds(r, topics.event()).size() == n, 30_000);
+                    sub.await(
+                            r ->
+                                    eventIds(r, topics.event()).size() == n
+                                            && on(r, topics.status()).stream()
+                                                    .anyMatch(
+                                                            m ->
+                                                                    m.json().has("msgSeq")
+                                                                            && m.json()
+                                                                                            .get(
+                                                                                                    "epoch")
+                                                                                            .asLong()
+                                                                                    > epochBefore),
+                            30_000);
             assertEquals(range(1, n), eventIds(all, topics.event()), "every event, none lost");
             int duplicates = checkNoneLostInOrder(all);
             assertTrue(duplicates >= 0);
