@@ -345,7 +345,7 @@ final class MppiOptimizer implements AutoCloseable {
             smooth(cmdVy, meanRow);
             smooth(cmdWz, meanRow);
         }
-        constrain(meanRow);
+        constrain(k);
         evaluate(k);
         if (learnedStatus == LearnedCriticStatus.RAN) {
             // The mean is scored with the highest risk seen: it was not in the learned batch.
