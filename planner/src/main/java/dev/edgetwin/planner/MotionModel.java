@@ -100,10 +100,9 @@ public final class MotionModel {
         double ax = robot.accVx() * dt;
         double ay = robot.accVy() * dt;
         double aw = robot.accWz() * dt;
-        double x = x0;
-        double y = y0;
-        double c = Math.cos(theta0);
-        double s = Math.sin(theta0);
+        // Three short passes instead of one long dependency chain per step (the CPU overlaps the
+        // independent work within a pass): velocities, then heading, then position. outSin and
+        // outY hold the yaw rate and lateral velocity between passes.
         double vx = vx0;
         double vy = omni ? vy0 : 0.0;
         double wz = wz0;
@@ -122,29 +121,46 @@ public final class MotionModel {
                 ty = cmdVy[i];
                 tw = cmdWz[i];
             }
-            double d = tx - vx;
-            vx += d > ax ? ax : (d < -ax ? -ax : d);
+            // Math.min/max are branch-free intrinsics; with noisy commands a branch would
+            // mispredict.
+            vx += Math.max(-ax, Math.min(ax, tx - vx));
             if (omni) {
-                d = ty - vy;
-                vy += d > ay ? ay : (d < -ay ? -ay : d);
+                vy += Math.max(-ay, Math.min(ay, ty - vy));
             }
-            d = tw - wz;
-            wz += d > aw ? aw : (d < -aw ? -aw : d);
-            x += (vx * c - vy * s) * dt;
-            y += (vx * s + vy * c) * dt;
-            double a = wz * dt;
+            wz += Math.max(-aw, Math.min(aw, tw - wz));
+            int o = outOffset + t;
+            outSpeed[o] = (float) vx;
+            outY[o] = (float) vy;
+            outSin[o] = (float) wz;
+        }
+        double c = Math.cos(theta0);
+        double s = Math.sin(theta0);
+        for (int t = 0; t < steps; t++) {
+            int o = outOffset + t;
+            double a = outSin[o] * dt;
             double a2 = a * a;
             double ca = 1.0 - a2 * (0.5 - a2 * (1.0 / 24.0 - a2 * (1.0 / 720.0)));
             double sa = a * (1.0 - a2 * (1.0 / 6.0 - a2 * (1.0 / 120.0 - a2 * (1.0 / 5040.0))));
             double nc = c * ca - s * sa;
             s = s * ca + c * sa;
             c = nc;
-            int o = outOffset + t;
-            outX[o] = (float) x;
-            outY[o] = (float) y;
             outCos[o] = (float) c;
             outSin[o] = (float) s;
-            outSpeed[o] = (float) vx;
+        }
+        double x = x0;
+        double y = y0;
+        double pc = Math.cos(theta0);
+        double ps = Math.sin(theta0);
+        for (int t = 0; t < steps; t++) {
+            int o = outOffset + t;
+            double v = outSpeed[o];
+            double l = outY[o];
+            x += (v * pc - l * ps) * dt;
+            y += (v * ps + l * pc) * dt;
+            outX[o] = (float) x;
+            outY[o] = (float) y;
+            pc = outCos[o];
+            ps = outSin[o];
         }
     }
 }

@@ -66,6 +66,16 @@ final class MppiOptimizer implements AutoCloseable {
     private final float mapX;
     private final float mapY;
     private final float invRes;
+    private final float cellSlack;
+
+    // Limits as floats for the sampling loop; per-step acceleration limits.
+    private final float minVx;
+    private final float maxVx;
+    private final float maxVy;
+    private final float maxWz;
+    private final float accX;
+    private final float accY;
+    private final float accW;
 
     // Route field.
     private Route route;
@@ -142,6 +152,7 @@ final class MppiOptimizer implements AutoCloseable {
     private final int[] batchRows;
     private Future<?> pending;
     private LearnedCriticStatus lastLearnedStatus = LearnedCriticStatus.NONE;
+    private final long[] learnedCounts = new long[LearnedCriticStatus.values().length];
 
     MppiOptimizer(
             StaticMap map,
@@ -176,6 +187,14 @@ final class MppiOptimizer implements AutoCloseable {
         mapX = (float) map.originX();
         mapY = (float) map.originY();
         invRes = (float) (1.0 / map.resolution());
+        cellSlack = (float) (1.5 * map.resolution());
+        minVx = (float) robot.minVx();
+        maxVx = (float) robot.maxVx();
+        maxVy = robot.drive() == RobotConfig.Drive.OMNIDIRECTIONAL ? (float) robot.maxVy() : 0f;
+        maxWz = (float) robot.maxWz();
+        accX = (float) (robot.accVx() * cfg.dt());
+        accY = (float) (robot.accVy() * cfg.dt());
+        accW = (float) (robot.accWz() * cfg.dt());
         routeDist = new float[mw * mh];
         routeS = new float[mw * mh];
         int rows = k + 1;
@@ -552,25 +571,21 @@ final class MppiOptimizer implements AutoCloseable {
     /** Clamps a row's commands to the velocity limits and the acceleration limits between steps. */
     private void constrain(int row) {
         int o = row * steps;
-        double ax = robot.accVx() * dt;
-        double ay = robot.accVy() * dt;
-        double aw = robot.accWz() * dt;
-        double px = lastVx;
-        double py = lastVy;
-        double pw = lastWz;
+        float px = (float) lastVx;
+        float py = (float) lastVy;
+        float pw = (float) lastWz;
         for (int t = 0; t < steps; t++) {
-            double vx = model.clampVx(cmdVx[o + t]);
-            double vy = model.clampVy(cmdVy[o + t]);
-            double wz = model.clampWz(cmdWz[o + t]);
-            vx = Math.max(px - ax, Math.min(px + ax, vx));
-            vy = Math.max(py - ay, Math.min(py + ay, vy));
-            wz = Math.max(pw - aw, Math.min(pw + aw, wz));
-            cmdVx[o + t] = (float) vx;
-            cmdVy[o + t] = (float) vy;
-            cmdWz[o + t] = (float) wz;
-            px = vx;
-            py = vy;
-            pw = wz;
+            int i = o + t;
+            // Box first, then the step from the previous command (both branch-free).
+            float vx = Math.max(minVx, Math.min(maxVx, cmdVx[i]));
+            float vy = Math.max(-maxVy, Math.min(maxVy, cmdVy[i]));
+            float wz = Math.max(-maxWz, Math.min(maxWz, cmdWz[i]));
+            px = Math.max(px - accX, Math.min(px + accX, vx));
+            py = Math.max(py - accY, Math.min(py + accY, vy));
+            pw = Math.max(pw - accW, Math.min(pw + accW, wz));
+            cmdVx[i] = px;
+            cmdVy[i] = py;
+            cmdWz[i] = pw;
         }
     }
 
@@ -698,15 +713,19 @@ final class MppiOptimizer implements AutoCloseable {
             float c = rc[i];
             float s = rs[i];
             boolean hit = false;
-            // Static obstacles: the clearance field at each footprint circle.
-            for (int f = 0; f < circles; f++) {
-                float cx = px + fpX[f] * c - fpY[f] * s;
-                float cy = py + fpX[f] * s + fpY[f] * c;
-                float m = cellValue(clearance, cx, cy, 0f) - fpR[f];
-                if (m < 0) {
-                    hit = true;
-                } else if (m < wanted) {
-                    clr += wanted - m;
+            // Static obstacles: the clearance field at the centre decides when it is large (the
+            // field is 1-Lipschitz up to the cells' size), else at each footprint circle.
+            float centre = cellValue(clearance, px, py, 0f) - boundR - cellSlack;
+            if (centre < wanted) {
+                for (int f = 0; f < circles; f++) {
+                    float cx = px + fpX[f] * c - fpY[f] * s;
+                    float cy = py + fpX[f] * s + fpY[f] * c;
+                    float m = cellValue(clearance, cx, cy, 0f) - fpR[f];
+                    if (m < 0) {
+                        hit = true;
+                    } else if (m < wanted) {
+                        clr += wanted - m;
+                    }
                 }
             }
             // Dynamic obstacles at this step's prediction.
@@ -860,10 +879,12 @@ final class MppiOptimizer implements AutoCloseable {
                 status = LearnedCriticStatus.MISSED_DEADLINE;
             }
         }
-        if (status != lastLearnedStatus) {
-            Logger.info("Learned critic {}: {}", learned.name(), status);
-            lastLearnedStatus = status;
+        // Quiet logs: the first time each outcome happens, then every 1000th time.
+        long n = ++learnedCounts[status.ordinal()];
+        if (n == 1 || n % 1000 == 0) {
+            Logger.info("Learned critic {}: {} ({} cycles so far)", learned.name(), status, n);
         }
+        lastLearnedStatus = status;
         return status;
     }
 
