@@ -264,6 +264,11 @@ final class MppiOptimizer implements AutoCloseable {
         return k;
     }
 
+    /** How many cycles ended with this learned-critic outcome (for benchmarks and tests). */
+    long learnedCount(LearnedCriticStatus status) {
+        return learnedCounts[status.ordinal()];
+    }
+
     int steps() {
         return steps;
     }

@@ -71,6 +71,11 @@ public final class Planner implements AutoCloseable {
         return safety;
     }
 
+    /** How many cycles ended with this learned-critic outcome. */
+    long learnedCount(LearnedCriticStatus status) {
+        return optimizer.learnedCount(status);
+    }
+
     /** One control cycle toward {@code goal} (its heading is not used). */
     public CycleResult cycle(WorldSnapshot world, RobotState state, Pose goal) {
         if (closed) {

@@ -110,6 +110,13 @@ public class PlannerCycleBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        if (learned) {
+            StringBuilder sb = new StringBuilder("learned critic outcomes over the trial:");
+            for (LearnedCriticStatus st : LearnedCriticStatus.values()) {
+                sb.append(' ').append(st).append('=').append(planner.learnedCount(st));
+            }
+            System.out.println(sb);
+        }
         planner.close();
         critic.close();
         try (var files = Files.list(cacheDir)) {
