@@ -1,0 +1,127 @@
+package dev.edgetwin.planner;
+
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.tinylog.Logger;
+
+/**
+ * World snapshot + goal -> route (A*, re-planned when blocked) -> MPPI over sampled futures ->
+ * safety layer -> velocity command, once per control cycle.
+ *
+ * <p>Threads: {@link #cycle} is called by one control thread; the planner uses its own fixed pool
+ * for the rollouts ({@link MppiConfig#threads()}) and one thread for the learned critic. The
+ * learned critic passed in stays owned by the caller (close it after the planner). Time comes from
+ * the injected clock (nanoseconds, the same base as {@link WorldSnapshot#timeNanos()}).
+ */
+public final class Planner implements AutoCloseable {
+    private final StaticMap map;
+    private final RobotConfig robot;
+    private final PlannerConfig config;
+    private final LongSupplier clock;
+    private final RoutePlanner routes;
+    private final MppiOptimizer optimizer;
+    private final SafetyLayer safety;
+    private Route route;
+    private Pose goal;
+    private boolean closed;
+
+    /**
+     * @param learnedCritic may be null (analytic critics only)
+     */
+    public Planner(
+            StaticMap map,
+            RobotConfig robot,
+            PlannerConfig config,
+            LongSupplier nanoClock,
+            BatchCritic learnedCritic) {
+        this.map = map;
+        this.robot = robot;
+        this.config = config;
+        this.clock = nanoClock;
+        this.routes =
+                new RoutePlanner(
+                        map,
+                        robot.boundingRadius() + config.routeInflation(),
+                        0.2,
+                        config.routeLookahead());
+        this.optimizer =
+                new MppiOptimizer(
+                        map,
+                        robot,
+                        config.mppi(),
+                        config.weights(),
+                        config.obstacles(),
+                        learnedCritic);
+        this.safety = new SafetyLayer(map, robot, config.safety());
+    }
+
+    public StaticMap map() {
+        return map;
+    }
+
+    public RobotConfig robot() {
+        return robot;
+    }
+
+    public RoutePlanner routes() {
+        return routes;
+    }
+
+    public SafetyLayer safety() {
+        return safety;
+    }
+
+    /** How many cycles ended with this learned-critic outcome. */
+    long learnedCount(LearnedCriticStatus status) {
+        return optimizer.learnedCount(status);
+    }
+
+    /** One control cycle toward {@code goal} (its heading is not used). */
+    public CycleResult cycle(WorldSnapshot world, RobotState state, Pose goal) {
+        if (closed) {
+            throw new IllegalStateException("planner is closed");
+        }
+        long now = clock.getAsLong();
+        Pose pose = state.pose();
+        boolean replan =
+                route == null
+                        || !goal.equals(this.goal)
+                        || routes.blocked(route, world, pose.x(), pose.y());
+        if (replan) {
+            Optional<Route> r = routes.plan(pose, goal, world);
+            if (r.isEmpty()) {
+                r = routes.plan(pose, goal);
+            }
+            if (r.isEmpty()) {
+                if (route != null || this.goal == null || !goal.equals(this.goal)) {
+                    Logger.info("No route from {} to {}", pose, goal);
+                }
+                route = null;
+                this.goal = goal;
+                SafetyVerdict v = safety.check(VelocityCommand.STOP, state, world, now);
+                return new CycleResult(
+                        VelocityCommand.STOP,
+                        Optional.empty(),
+                        v,
+                        Optional.empty(),
+                        "no route to the goal; stop");
+            }
+            route = r.get();
+            this.goal = goal;
+        }
+        optimizer.setRoute(route);
+        PlanSummary plan = optimizer.optimize(state, world, now);
+        SafetyVerdict verdict = safety.check(plan.command(), state, world, now);
+        String reason = verdict.stopped() ? "safety: " + verdict.reason() : plan.reason();
+        return new CycleResult(
+                verdict.command(), Optional.of(plan), verdict, Optional.of(route), reason);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+        }
+    }
+}
