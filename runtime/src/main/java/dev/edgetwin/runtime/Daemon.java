@@ -247,6 +247,9 @@ public final class Daemon implements AutoCloseable {
         if (config.profile().precisionFor(ModelRole.DETECTOR) != Precision.INT8) {
             return new ModelFiles(reference, null);
         }
+        // The engine first: the quantizer's calibration also opens ONNX Runtime's environment, and
+        // the environment keeps the logging settings of whoever opened it first.
+        InferenceEngine.instance();
         try {
             return new ModelFiles(
                     reference,

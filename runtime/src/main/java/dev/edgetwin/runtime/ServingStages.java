@@ -135,4 +135,9 @@ final class ServingStages implements PipelineStages<ServingStages.Buffer> {
         slots.clear();
         current.close();
     }
+
+    @Override
+    public String toString() {
+        return "ServingStages[" + current.info().file() + "]";
+    }
 }
