@@ -127,7 +127,9 @@ public final class InMemoryTransport implements Transport {
             if (closed) {
                 throw new TransportException(
                         TransportError.CLOSED,
-                        "in-memory " + name + " end is closed"
+                        "in-memory "
+                                + name
+                                + " end is closed"
                                 + (closeCause == null ? "" : " (" + closeCause.getMessage() + ")"));
             }
             if (peer.closed) {
@@ -136,7 +138,9 @@ public final class InMemoryTransport implements Transport {
             if (peer.inbound.size() >= QUEUE_CAPACITY) {
                 throw new TransportException(
                         TransportError.OVERFLOW,
-                        "expected at most " + QUEUE_CAPACITY + " queued writes, found the queue full");
+                        "expected at most "
+                                + QUEUE_CAPACITY
+                                + " queued writes, found the queue full");
             }
             peer.inbound.add(bytes.clone());
         }

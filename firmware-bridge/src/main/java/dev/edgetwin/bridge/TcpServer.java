@@ -10,9 +10,9 @@ import java.time.Duration;
 import org.tinylog.Logger;
 
 /**
- * The listening side (the simulated firmware, a bench rig emulator): binds a loopback address
- * only, never all interfaces. Owns its server socket; each accepted connection is a {@link
- * TcpTransport} owned by the caller.
+ * The listening side (the simulated firmware, a bench rig emulator): binds a loopback address only,
+ * never all interfaces. Owns its server socket; each accepted connection is a {@link TcpTransport}
+ * owned by the caller.
  */
 public final class TcpServer implements AutoCloseable {
     private final ServerSocket server;
@@ -70,7 +70,11 @@ public final class TcpServer implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw new TransportException(
                     TransportError.CONNECT_FAILED,
-                    "expected a connection on port " + port() + " within " + timeout + ", found none",
+                    "expected a connection on port "
+                            + port()
+                            + " within "
+                            + timeout
+                            + ", found none",
                     e);
         } catch (IOException e) {
             throw new TransportException(

@@ -28,8 +28,8 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
-     * Starts delivering received frames to {@code listener}. Called once; frames that arrive
-     * before are buffered (in-memory) or left in the socket (TCP).
+     * Starts delivering received frames to {@code listener}. Called once; frames that arrive before
+     * are buffered (in-memory) or left in the socket (TCP).
      *
      * @throws IllegalStateException if already started or closed
      */

@@ -8,6 +8,8 @@ public enum TransportError {
     CONNECT_FAILED,
     /** Reading or writing failed on an open transport (reset, broken pipe, device removed). */
     IO,
-    /** A bounded buffer between the two ends of an in-memory pair was full; the frame was dropped. */
+    /**
+     * A bounded buffer between the two ends of an in-memory pair was full; the frame was dropped.
+     */
     OVERFLOW
 }
