@@ -317,7 +317,7 @@ public final class BridgeLink implements AutoCloseable {
                                 + config.stopConfirmTimeout()
                                 + " of the stop, found "
                                 + (lastOdometry == null ? "no odometry" : lastOdometry));
-            } else {
+            } else if (now != stopSentAt) {
                 sendQuietly(new Message.ControlledStop(config.stopDeceleration()));
             }
         }
@@ -359,8 +359,8 @@ public final class BridgeLink implements AutoCloseable {
 
     private void linkLost(String detail) {
         Logger.warn("Bridge link lost: {}", detail);
+        state = State.LOST; // first: a failing send inside beginStop must not report twice
         beginStop(LinkEvent.Kind.LINK_LOST, detail);
-        state = State.LOST;
     }
 
     // ---- receiving ----
