@@ -437,6 +437,7 @@ public final class SimulatedFirmware implements AutoCloseable {
             targetW = 0;
             decelOverride = stop.deceleration();
             validCommand(now, seq);
+            commandActive = false; // coming to rest by itself: nothing left for the watchdog
         } else if (m instanceof Message.EStopLatch latch) {
             estop = true;
             stopMotors();
