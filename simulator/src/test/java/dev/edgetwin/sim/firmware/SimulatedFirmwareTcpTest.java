@@ -27,6 +27,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class SimulatedFirmwareTcpTest {
+    /**
+     * Real threads on a shared machine run late: with two CPU-bound processes beside it on 2 cores
+     * the firmware's 10 ms loop was seen to stop the base at 260.x ms, just past watchdog + one
+     * period. The exact bound is checked on the manual clock ({@code SimulatedFirmwareTest
+     * #watchdogStopsTheBaseWhenTheHostIsKilled}); here the measured time is logged and checked with
+     * this allowance for thread scheduling.
+     */
+    private static final Duration SCHEDULING_ALLOWANCE = Duration.ofMillis(50);
 
     @Test
     void velocityReachesZeroWithinWatchdogPlusOnePeriodAfterTheLinkDrops() throws Exception {
@@ -91,7 +99,15 @@ class SimulatedFirmwareTcpTest {
             assertEquals(0.0, firmware.linearVelocity());
             assertEquals(0.0, firmware.angularVelocity());
             long elapsed = stoppedAt.get() - droppedAt;
-            long bound = config.watchdogTimeout().plus(config.tickPeriod()).toNanos();
+            long bound =
+                    config.watchdogTimeout()
+                            .plus(config.tickPeriod())
+                            .plus(SCHEDULING_ALLOWANCE)
+                            .toNanos();
+            org.tinylog.Logger.info(
+                    "Base stopped {} ms after the link dropped (bound {} ms with the allowance)",
+                    elapsed / 1_000_000,
+                    bound / 1_000_000);
             assertTrue(
                     elapsed <= bound,
                     "stopped "

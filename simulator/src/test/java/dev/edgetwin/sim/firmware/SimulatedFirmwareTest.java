@@ -236,6 +236,34 @@ class SimulatedFirmwareTest {
     }
 
     @Test
+    void corruptedCommandsWhileMovingDoNotFeedTheWatchdog() throws Exception {
+        hello();
+        drive(0.8, 0, 1_000);
+        long lastValid = clock.nanoTime() - 20 * MS;
+        Random random = new Random(3);
+        for (int i = 0; i < 50; i++) { // the link degrades: every command arrives corrupted
+            byte[] frame =
+                    FrameCodec.encode(
+                            new Envelope(
+                                    hostSeq++ & 0xFFFF, new Message.VelocityCommand(0.8, 0, 0)));
+            int at = 1 + random.nextInt(frame.length - 2);
+            while (frame[at] == (byte) 0x80) { // flipping 0x80 would make a new delimiter
+                at = 1 + random.nextInt(frame.length - 2);
+            }
+            frame[at] ^= (byte) 0x80;
+            pair.host().sendRaw(frame);
+            clock.advanceMillis(20);
+        }
+        assertEquals(0.0, firmware.linearVelocity());
+        long stoppedAfter =
+                eventTimes.get(events.indexOf(SimulatedFirmware.Event.WATCHDOG_STOP)) - lastValid;
+        assertTrue(
+                stoppedAfter <= config.watchdogTimeout().plus(config.tickPeriod()).toNanos(),
+                stoppedAfter / MS + " ms");
+        assertEquals(50, firmware.framesRejected());
+    }
+
+    @Test
     void duplicateAndOldCommandsAreNackedAcrossTheWrap() {
         hostSeq = 65_534;
         hello(); // 65534
