@@ -261,6 +261,14 @@ public final class SimulatedFirmware implements AutoCloseable {
         }
         long now = clock.nanoTime();
         double dt = config.tickPeriod().toNanos() / 1e9;
+        if (commandActive
+                && now - lastValidCommandAt > config.watchdogTimeout().toNanos()
+                && targetV == 0
+                && targetW == 0
+                && v == 0
+                && w == 0) {
+            commandActive = false; // stopped as commanded (a controlled stop): nothing to do
+        }
         if (commandActive && now - lastValidCommandAt > config.watchdogTimeout().toNanos()) {
             commandActive = false;
             stopMotors();
@@ -437,7 +445,6 @@ public final class SimulatedFirmware implements AutoCloseable {
             targetW = 0;
             decelOverride = stop.deceleration();
             validCommand(now, seq);
-            commandActive = false; // coming to rest by itself: nothing left for the watchdog
         } else if (m instanceof Message.EStopLatch latch) {
             estop = true;
             stopMotors();

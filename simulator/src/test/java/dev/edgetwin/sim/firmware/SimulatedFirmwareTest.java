@@ -264,6 +264,21 @@ class SimulatedFirmwareTest {
     }
 
     @Test
+    void watchdogStillCutsASlowControlledStopWhenTheHostGoesQuiet() {
+        hello();
+        drive(0.8, 0, 1_000);
+        hostSend(new Message.ControlledStop(0.001)); // would take 800 s to come to rest
+        long lastValid = clock.nanoTime();
+        clock.advanceMillis(500);
+        assertEquals(0.0, firmware.linearVelocity());
+        long stoppedAfter =
+                eventTimes.get(events.indexOf(SimulatedFirmware.Event.WATCHDOG_STOP)) - lastValid;
+        assertTrue(
+                stoppedAfter <= config.watchdogTimeout().plus(config.tickPeriod()).toNanos(),
+                stoppedAfter / MS + " ms");
+    }
+
+    @Test
     void duplicateAndOldCommandsAreNackedAcrossTheWrap() {
         hostSeq = 65_534;
         hello(); // 65534
