@@ -61,7 +61,7 @@ public final class TcpServer implements AutoCloseable {
      */
     public TcpTransport accept(Duration timeout) throws TransportException {
         if (server.isClosed()) {
-            throw new TransportException(TransportError.CLOSED, "server on port is closed");
+            throw new TransportException(TransportError.CLOSED, "TCP server is closed");
         }
         try {
             server.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
