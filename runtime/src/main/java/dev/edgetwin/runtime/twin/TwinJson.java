@@ -21,7 +21,7 @@ public final class TwinJson {
     public static final String STATUS_SCHEMA = "edgetwin/status/1";
 
     /** The event payload's layout. */
-    public static final String EVENT_SCHEMA = "edgetwin/twin-event/1";
+    public static final String EVENT_SCHEMA = "edgetwin/twin-event/2";
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -148,6 +148,8 @@ public final class TwinJson {
             g.writeObjectFieldStart("object");
             g.writeNumberField("id", event.objectId());
             g.writeStringField("class", event.objectClass());
+            g.writeNumberField("x", round(event.x(), 1000));
+            g.writeNumberField("y", round(event.y(), 1000));
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {

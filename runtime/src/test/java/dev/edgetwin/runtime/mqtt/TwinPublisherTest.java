@@ -49,7 +49,7 @@ class TwinPublisherTest {
     }
 
     private static TwinEvent event(int i) {
-        return new TwinEvent("appeared", i * 1_000_000L, i, "box");
+        return new TwinEvent("appeared", i * 1_000_000L, i, "box", 1.5, -0.25);
     }
 
     /** Polls {@code condition} every 10 ms for at most {@code millis}; whether it held. */

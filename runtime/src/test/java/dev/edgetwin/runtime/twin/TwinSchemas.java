@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 public enum TwinSchemas {
     STATE("twin-state-2.schema.json"),
     STATUS("status-1.schema.json"),
-    EVENT("twin-event-1.schema.json");
+    EVENT("twin-event-2.schema.json");
 
     /** Where the schemas live, from the runtime module's directory (Maven runs tests there). */
     static final Path DIRECTORY = Path.of("../docs/schemas");
