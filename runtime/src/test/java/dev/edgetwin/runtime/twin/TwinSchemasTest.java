@@ -83,7 +83,7 @@ class TwinSchemasTest {
                 List.of(),
                 TwinSchemas.STATE.violations(
                         TwinJson.encodeState(state(List.of(person, box)), STAMP)));
-        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v2.json")) {
+        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v3.json")) {
             assertEquals(List.of(), TwinSchemas.STATE.violations(golden.readAllBytes()));
         }
     }
