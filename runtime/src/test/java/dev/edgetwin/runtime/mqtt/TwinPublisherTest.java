@@ -156,6 +156,9 @@ class TwinPublisherTest {
                     eventually(
                             () -> publisher.counters().outbox().backlogRecords() >= n - 5, 30_000),
                     "the events wait in the outbox");
+            assertTrue(
+                    publisher.delivery().backlog() >= n - 5,
+                    "health's outboxBacklog is the outbox's backlog: " + publisher.delivery());
 
             second = EmbeddedBroker.start(HOST, port, brokerData);
             sub.reconnect();
