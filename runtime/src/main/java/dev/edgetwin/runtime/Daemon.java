@@ -16,9 +16,16 @@ import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.PublisherConfig;
 import dev.edgetwin.runtime.mqtt.TwinPublisher;
 import dev.edgetwin.runtime.mqtt.outbox.OutboxException;
+import dev.edgetwin.runtime.pipeline.LatencyHistogram;
 import dev.edgetwin.runtime.pipeline.PipelineResult;
 import dev.edgetwin.runtime.pipeline.VisionPipeline;
+import dev.edgetwin.runtime.sparkplug.SparkplugConfig;
+import dev.edgetwin.runtime.sparkplug.SparkplugPublisher;
+import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.ObservedObject;
+import dev.edgetwin.runtime.twin.TwinCodec;
+import dev.edgetwin.runtime.twin.TwinEvent;
+import dev.edgetwin.runtime.twin.TwinSink;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.runtime.vision.FloorTracking;
 import dev.edgetwin.sim.ObjectClass;
@@ -65,6 +72,9 @@ public final class Daemon implements AutoCloseable {
      */
     static final int REFERENCE_CALIBRATION_FRAMES = 32;
 
+    /** The window of the health's frame rate: the last 5 s of capture time. */
+    static final long FPS_WINDOW_NANOS = 5_000_000_000L;
+
     /** Where the daemon is in its life; models are loaded and warmed up before READY. */
     public enum State {
         /** Serving frames: every model it runs has been warmed up. */
@@ -78,15 +88,18 @@ public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final List<FrameFeed> feeds;
     private final ServingStages stages;
-    private final TwinPublisher publisher;
+    private final TwinSink publisher;
     private final EmbeddedBroker broker;
     private final Consumer<TwinState> stateListener;
-    private final List<VisionPipeline<ServingStages.Buffer>> pipelines = new ArrayList<>();
+    private final List<VisionPipeline<ServingStages.Buffer>> pipelines =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Guards the tracker, the sequence number and the building of twin states. */
     private final Object twinLock = new Object();
 
     private final FloorTracking tracking = FloorTracking.withDefaults();
+    private final EventDetector events;
+    private final FrameRateMeter frameRate = new FrameRateMeter(FPS_WINDOW_NANOS);
     private long seq;
     private long lastTrackedNanos = Long.MIN_VALUE;
 
@@ -98,7 +111,7 @@ public final class Daemon implements AutoCloseable {
             DaemonConfig config,
             List<FrameFeed> feeds,
             ServingStages stages,
-            TwinPublisher publisher,
+            TwinSink publisher,
             EmbeddedBroker broker,
             Consumer<TwinState> stateListener) {
         this.config = config;
@@ -107,6 +120,7 @@ public final class Daemon implements AutoCloseable {
         this.publisher = publisher;
         this.broker = broker;
         this.stateListener = stateListener;
+        this.events = new EventDetector(config.eventRules());
     }
 
     /** Starts the daemon on the simulated factory camera. */
@@ -162,21 +176,7 @@ public final class Daemon implements AutoCloseable {
                 }
                 opened.add(broker);
             }
-            TwinPublisher publisher;
-            try {
-                publisher =
-                        new TwinPublisher(
-                                PublisherConfig.defaults(
-                                        config.mqttUri(),
-                                        config.topics(),
-                                        config.publishRateHz(),
-                                        config.stateDir()));
-            } catch (MqttException | OutboxException | IllegalArgumentException e) {
-                throw new DaemonException(
-                        DaemonException.Code.MQTT_FAILED,
-                        "cannot publish to " + config.mqttUri() + ": " + e.getMessage(),
-                        e);
-            }
+            TwinSink publisher = openPublisher(config);
             opened.add(publisher);
             Daemon daemon = new Daemon(config, feeds, stages, publisher, broker, stateListener);
             opened.add(daemon::stopPipelines);
@@ -217,6 +217,33 @@ public final class Daemon implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** The twin's publisher for the configured codec, connecting in the background. */
+    private static TwinSink openPublisher(DaemonConfig config) throws DaemonException {
+        try {
+            if (config.twinCodec() == TwinCodec.SPARKPLUG) {
+                return SparkplugPublisher.start(
+                        SparkplugConfig.forTwin(
+                                config.mqttUri(), config.topics(), config.publishRateHz()));
+            }
+            return new TwinPublisher(
+                    PublisherConfig.defaults(
+                            config.mqttUri(),
+                            config.topics(),
+                            config.publishRateHz(),
+                            config.stateDir()));
+        } catch (MqttException | OutboxException | IllegalArgumentException e) {
+            throw new DaemonException(
+                    DaemonException.Code.MQTT_FAILED,
+                    "cannot publish ("
+                            + config.twinCodec().id()
+                            + ") to "
+                            + config.mqttUri()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -386,6 +413,7 @@ public final class Daemon implements AutoCloseable {
         CapturedFrame captured = result.frame();
         ServingDetector serving = (ServingDetector) result.producer();
         TwinState state;
+        List<TwinEvent> happened;
         synchronized (twinLock) {
             // Cameras' results arrive a few milliseconds out of capture order; the tracker's
             // clock must not go back, so a late frame counts as taken at the latest time.
@@ -400,6 +428,14 @@ public final class Daemon implements AutoCloseable {
                                     captured.robotPose(),
                                     result.observations()));
             processed.incrementAndGet();
+            List<String> classNames = serving.detector().classNames();
+            happened = events.update(t, captured.robotPose(), tracks, classNames);
+            double fps = frameRate.record(t);
+            List<LatencyHistogram> latencies = new ArrayList<>(pipelines.size());
+            for (VisionPipeline<?> p : pipelines) {
+                latencies.add(p.captureToResult());
+            }
+            TwinSink.Delivery delivery = publisher.delivery();
             state =
                     new TwinState(
                             config.site(),
@@ -409,16 +445,22 @@ public final class Daemon implements AutoCloseable {
                             captured.frame().cameraId(),
                             captured.robotPose(),
                             toObjects(
-                                    tracks,
-                                    serving.detector().classNames(),
-                                    cameraPosition(feed, captured.robotPose())),
+                                    tracks, classNames, cameraPosition(feed, captured.robotPose())),
                             serving.info(),
                             new TwinState.Health(
                                     framesCaptured(),
                                     framesDropped(),
                                     processed.get(),
-                                    result.detectorNanos() / 1e6));
+                                    result.detectorNanos() / 1e6,
+                                    fps,
+                                    LatencyHistogram.quantileNanos(latencies, 0.5) / 1e6,
+                                    LatencyHistogram.quantileNanos(latencies, 0.99) / 1e6,
+                                    delivery.backlog(),
+                                    delivery.dropped()));
             stateListener.accept(state);
+        }
+        for (TwinEvent e : happened) {
+            publisher.offerEvent(e);
         }
         publisher.offer(state);
     }

@@ -1,6 +1,8 @@
 package dev.edgetwin.runtime;
 
 import dev.edgetwin.profiles.DeviceProfile;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinTopics;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -26,6 +28,8 @@ import java.util.Objects;
  * @param profile how models run on this device (execution providers, precision, threads)
  * @param stateDir where the publisher keeps its durable outbox ({@code outbox/}) and session epoch
  *     ({@code session.epoch}); one daemon at a time owns it
+ * @param twinCodec how the twin is published: JSON (with events) or Sparkplug B
+ * @param eventRules the path corridor and fall rules of the twin's events
  */
 public record DaemonConfig(
         String site,
@@ -41,7 +45,9 @@ public record DaemonConfig(
         float confidenceThreshold,
         long seed,
         DeviceProfile profile,
-        Path stateDir) {
+        Path stateDir,
+        TwinCodec twinCodec,
+        EventDetector.Rules eventRules) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -75,6 +81,8 @@ public record DaemonConfig(
         }
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(twinCodec, "twinCodec");
+        Objects.requireNonNull(eventRules, "eventRules");
     }
 
     public String mqttUri() {

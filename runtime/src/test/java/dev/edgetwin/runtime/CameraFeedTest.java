@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
@@ -69,7 +71,9 @@ class CameraFeedTest {
                         0.5f,
                         1,
                         TestProfiles.cpuFp32(),
-                        dir.resolve("state"));
+                        dir.resolve("state"),
+                        TwinCodec.JSON,
+                        EventDetector.Rules.defaults());
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, feed, states::add)) {
             int withObjects = 0;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.mqtt.TestSubscriber;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinSchemas;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.GroundTruth;
@@ -52,7 +54,7 @@ class DaemonEndToEndTest {
                         "robot-1",
                         "127.0.0.1",
                         port,
-                        true,
+                        false, // the test's broker: subscribed before the daemon publishes
                         null,
                         null,
                         modelCache,
@@ -61,19 +63,35 @@ class DaemonEndToEndTest {
                         0.5f,
                         SEED,
                         TestProfiles.cpuFp32(),
-                        modelCache.resolve("state"));
+                        modelCache.resolve("state"),
+                        TwinCodec.JSON,
+                        EventDetector.Rules.defaults());
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(
                         FactoryScene.demo(SEED), SimulatedCamera.defaultCameraModel(), "truth", 0);
         List<JsonNode> states = new ArrayList<>();
-        try (Daemon daemon = Daemon.start(config, feed, s -> {});
+        List<JsonNode> events = new ArrayList<>();
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", port);
                 TestSubscriber subscriber =
-                        new TestSubscriber("tcp://127.0.0.1:" + port, "edgetwin/#")) {
+                        new TestSubscriber("tcp://127.0.0.1:" + port, "edgetwin/#");
+                Daemon daemon = Daemon.start(config, feed, s -> {})) {
             String stateTopic = config.topics().state();
+            String eventTopic = config.topics().event();
             while (states.size() < STATES) {
-                TestSubscriber.Message m = subscriber.next(stateTopic, 60);
+                TestSubscriber.Message m = subscriber.nextAny(60);
                 assertNotNull(m, "a twin state within 60 s (have " + states.size() + ")");
+                if (m.topic().equals(eventTopic)) {
+                    assertEquals(
+                            List.of(),
+                            TwinSchemas.EVENT.violations(m.payload()),
+                            "every published event follows docs/schemas");
+                    events.add(JSON.readTree(m.payload()));
+                    continue;
+                }
+                if (!m.topic().equals(stateTopic)) {
+                    continue;
+                }
                 assertEquals(
                         List.of(),
                         TwinSchemas.STATE.violations(m.payload()),
@@ -82,6 +100,20 @@ class DaemonEndToEndTest {
             }
         }
 
+        // The subscriber was there before the daemon started, so it sees every event.
+        List<Long> appeared = new ArrayList<>();
+        for (JsonNode e : events) {
+            if (e.get("type").asText().equals("appeared")) {
+                appeared.add(e.get("object").get("id").asLong());
+            }
+        }
+        assertTrue(!appeared.isEmpty(), "the demo scene produces 'appeared' events: " + events);
+        JsonNode last = states.get(states.size() - 1);
+        assertTrue(last.get("health").get("fps").asDouble() > 0, "health has a frame rate");
+        assertTrue(
+                last.get("health").get("latencyP99Millis").asDouble()
+                        >= last.get("health").get("latencyP50Millis").asDouble(),
+                "p99 >= p50");
         int expected = 0;
         int found = 0;
         int judged = 0;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.modelkit.quantize.QuantizationOptions;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,9 @@ class DetectorSwapTest {
                         0.5f,
                         1,
                         TestProfiles.cpu(),
-                        dir.resolve("state"));
+                        dir.resolve("state"),
+                        TwinCodec.JSON,
+                        EventDetector.Rules.defaults());
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         Daemon stopped;
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -56,7 +58,9 @@ class MosquittoInteropTest {
                             0.5f,
                             3,
                             TestProfiles.cpuFp32(),
-                            dir.resolve("state"));
+                            dir.resolve("state"),
+                            TwinCodec.JSON,
+                            EventDetector.Rules.defaults());
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 lines = mosquittoSub(port, 4);
@@ -97,7 +101,9 @@ class MosquittoInteropTest {
                         0.5f,
                         3,
                         TestProfiles.cpuFp32(),
-                        dir.resolve("state"));
+                        dir.resolve("state"),
+                        TwinCodec.JSON,
+                        EventDetector.Rules.defaults());
         List<String> lines;
         try (Daemon daemon = Daemon.start(config)) {
             lines = mosquittoSub(port, 3);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.ObservedObject;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
@@ -55,7 +57,9 @@ class MultiCameraDaemonTest {
                 0.5f,
                 SEED,
                 TestProfiles.cpuFp32(),
-                dir.resolve("state"));
+                dir.resolve("state"),
+                TwinCodec.JSON,
+                EventDetector.Rules.defaults());
     }
 
     /** The demo camera turned {@code yawDegrees} to the left. */

@@ -8,6 +8,8 @@ import dev.edgetwin.runtime.DaemonException;
 import dev.edgetwin.runtime.FrameFeed;
 import dev.edgetwin.runtime.ProfileSelection;
 import dev.edgetwin.runtime.SimulatedFeed;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +116,34 @@ final class RunCommand implements Callable<Integer> {
     double publishHz;
 
     @Option(
+            names = "--twin-codec",
+            paramLabel = "CODEC",
+            defaultValue = "json",
+            description =
+                    "How the twin is published: json (edgetwin/<site>/<robot>/..., with events) or"
+                            + " sparkplug (Sparkplug B, spBv1.0/<site>/..., no events). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String twinCodecName;
+
+    @Option(
+            names = "--path-width",
+            paramLabel = "METRES",
+            defaultValue = "1.2",
+            description =
+                    "Width of the corridor ahead of the robot for entered-path and fall events."
+                            + " Default: ${DEFAULT-VALUE}.")
+    double pathWidth;
+
+    @Option(
+            names = "--path-length",
+            paramLabel = "METRES",
+            defaultValue = "3",
+            description =
+                    "How far ahead of the robot the path corridor reaches. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    double pathLength;
+
+    @Option(
             names = "--confidence",
             defaultValue = "0.5",
             description = "Detection score threshold. Default: ${DEFAULT-VALUE}.")
@@ -144,6 +174,9 @@ final class RunCommand implements Callable<Integer> {
         Logger.info("Device profile {}: {}", selection.profile().id(), selection.reason());
         DaemonConfig config;
         try {
+            TwinCodec twinCodec = TwinCodec.fromId(twinCodecName);
+            EventDetector.Rules eventRules =
+                    EventDetector.Rules.defaults().withPath(pathWidth, pathLength);
             config =
                     new DaemonConfig(
                             site,
@@ -165,7 +198,9 @@ final class RunCommand implements Callable<Integer> {
                                             "EDGETWIN_STATE_DIR",
                                             "XDG_STATE_HOME",
                                             ".local/state",
-                                            ""));
+                                            ""),
+                            twinCodec,
+                            EventDetector.Rules.defaults());
         } catch (IllegalArgumentException e) {
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();

@@ -10,6 +10,7 @@ import dev.edgetwin.runtime.mqtt.outbox.SessionEpoch;
 import dev.edgetwin.runtime.twin.MessageStamp;
 import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinJson;
+import dev.edgetwin.runtime.twin.TwinSink;
 import dev.edgetwin.runtime.twin.TwinState;
 import dev.edgetwin.runtime.twin.TwinTopics;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ import org.tinylog.Logger;
  * else on the publisher thread (and Paho's callback thread for acknowledgements). {@link #close()}
  * may be called twice; offers after close are ignored.
  */
-public final class TwinPublisher implements AutoCloseable {
+public final class TwinPublisher implements TwinSink {
     private static final int QOS = 1;
     private static final int EVENT_QUEUE = 4096;
 
@@ -164,6 +165,7 @@ public final class TwinPublisher implements AutoCloseable {
     }
 
     /** Hands a state to the publisher thread; never blocks. Called from the vision thread. */
+    @Override
     public void offer(TwinState state) {
         if (running) {
             pending.put(state);
@@ -175,6 +177,7 @@ public final class TwinPublisher implements AutoCloseable {
      * Hands an event to the publisher thread; never blocks. If the hand-off queue is full the event
      * is dropped and counted ({@link PublisherCounters#eventsRefused()}).
      */
+    @Override
     public void offerEvent(TwinEvent event) {
         if (running) {
             if (!events.offer(event)) {
@@ -185,6 +188,7 @@ public final class TwinPublisher implements AutoCloseable {
     }
 
     /** Messages the broker acknowledged (each outbox record counted once). */
+    @Override
     public long published() {
         return acknowledged.get();
     }
@@ -206,6 +210,20 @@ public final class TwinPublisher implements AutoCloseable {
 
     public boolean isConnected() {
         return client.isConnected();
+    }
+
+    /**
+     * The outbox's backlog, and every message dropped: the outbox's disk bound (all classes) plus
+     * events refused by a full hand-off.
+     */
+    @Override
+    public Delivery delivery() {
+        PublisherCounters c = counters();
+        long dropped = c.eventsRefused();
+        for (long d : c.outbox().dropped().values()) {
+            dropped += d;
+        }
+        return new Delivery(c.outbox().backlogRecords(), dropped);
     }
 
     /** A snapshot of the counters, for health (any thread). */

@@ -1,5 +1,6 @@
 package dev.edgetwin.runtime.pipeline;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -75,14 +76,27 @@ public final class LatencyHistogram {
      * @param q in (0, 1], e.g. 0.5 or 0.99
      */
     public double quantileNanos(double q) {
+        return quantileNanos(List.of(this), q);
+    }
+
+    /**
+     * The nearest-rank {@code q} quantile over several histograms' values together (e.g. every
+     * camera's pipeline), to within 1/16; NaN when none recorded anything.
+     */
+    public static double quantileNanos(Iterable<LatencyHistogram> histograms, double q) {
         if (!(q > 0 && q <= 1)) {
             throw new IllegalArgumentException("quantile must be in (0, 1], got " + q);
         }
-        long n = 0;
         long[] snapshot = new long[BUCKETS];
-        for (int i = 0; i < BUCKETS; i++) {
-            snapshot[i] = counts.get(i);
-            n += snapshot[i];
+        long n = 0;
+        long max = 0;
+        for (LatencyHistogram h : histograms) {
+            for (int i = 0; i < BUCKETS; i++) {
+                long c = h.counts.get(i);
+                snapshot[i] += c;
+                n += c;
+            }
+            max = Math.max(max, h.max.get());
         }
         if (n == 0) {
             return Double.NaN;
@@ -92,11 +106,10 @@ public final class LatencyHistogram {
         for (int i = 0; i < BUCKETS; i++) {
             seen += snapshot[i];
             if (seen >= rank) {
-                double mid = lowerBound(i) + (width(i) - 1) / 2.0;
-                return Math.min(mid, max.get());
+                return Math.min(lowerBound(i) + (width(i) - 1) / 2.0, max);
             }
         }
-        return max.get();
+        return max;
     }
 
     /** {@link #quantileNanos} in milliseconds. */

@@ -1,6 +1,8 @@
 package dev.edgetwin.runtime.sparkplug;
 
 import dev.edgetwin.runtime.LatestSlot;
+import dev.edgetwin.runtime.twin.TwinEvent;
+import dev.edgetwin.runtime.twin.TwinSink;
 import dev.edgetwin.runtime.twin.TwinState;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,7 @@ import org.tinylog.Logger;
  * Paho's callback thread only parses commands and raises a flag; all session state and all
  * publishing belong to the publisher thread.
  */
-public final class SparkplugPublisher implements AutoCloseable {
+public final class SparkplugPublisher implements TwinSink {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final SparkplugConfig config;
@@ -40,6 +42,7 @@ public final class SparkplugPublisher implements AutoCloseable {
     private final MqttAsyncClient client;
     private final long minIntervalNanos;
     private final LatestSlot<TwinState> pending = new LatestSlot<>();
+    private final AtomicLong eventsIgnored = new AtomicLong();
     private final AtomicBoolean rebirthRequested = new AtomicBoolean();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -79,13 +82,36 @@ public final class SparkplugPublisher implements AutoCloseable {
     }
 
     /** Hands a state to the publisher thread; never blocks. Ignored after close. */
+    @Override
     public void offer(TwinState state) {
         if (running) {
             pending.put(state);
         }
     }
 
+    /**
+     * Ignores the event and counts it ({@link #eventsIgnored()}): Sparkplug B has no event message;
+     * an object's appearance and departure already show as its device's DBIRTH and DDEATH, and
+     * {@code entered-path} and {@code fall} are JSON-only for now.
+     */
+    @Override
+    public void offerEvent(TwinEvent event) {
+        eventsIgnored.incrementAndGet();
+    }
+
+    /** Events offered and ignored (see {@link #offerEvent}). */
+    public long eventsIgnored() {
+        return eventsIgnored.get();
+    }
+
+    /** Nothing is stored (latest state wins) and nothing counted as dropped: (0, 0). */
+    @Override
+    public Delivery delivery() {
+        return new Delivery(0, 0);
+    }
+
     /** Messages handed to the client (births, data, deaths). */
+    @Override
     public long published() {
         return published.get();
     }

@@ -63,6 +63,9 @@ final class TwinMetrics {
         m.add(count("health/framesDropped", s.health().framesDropped()));
         m.add(count("health/framesProcessed", s.health().framesProcessed()));
         m.add(dbl("health/inferenceMillis", s.health().inferenceMillis(), 100, "ms"));
+        m.add(dbl("health/fps", s.health().fps(), 100, "Hz"));
+        m.add(dbl("health/latencyP50Millis", s.health().latencyP50Millis(), 100, "ms"));
+        m.add(dbl("health/latencyP99Millis", s.health().latencyP99Millis(), 100, "ms"));
         return m;
     }
 

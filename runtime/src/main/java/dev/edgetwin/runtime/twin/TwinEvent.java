@@ -11,8 +11,11 @@ import java.util.Set;
  * @param timeNanos when it happened (capture time), nanoseconds since the Unix epoch
  * @param objectId the track it concerns, at least 1
  * @param objectClass the track's class
+ * @param x the object's position in the factory frame, metres (for {@code left}: where it was last)
+ * @param y the object's position in the factory frame, metres
  */
-public record TwinEvent(String type, long timeNanos, long objectId, String objectClass) {
+public record TwinEvent(
+        String type, long timeNanos, long objectId, String objectClass, double x, double y) {
     /** The event types subscribers may see. */
     public static final Set<String> TYPES = Set.of("appeared", "left", "entered-path", "fall");
 
@@ -28,6 +31,10 @@ public record TwinEvent(String type, long timeNanos, long objectId, String objec
         }
         if (objectClass.isEmpty()) {
             throw new IllegalArgumentException("objectClass must not be empty");
+        }
+        if (!Double.isFinite(x) || !Double.isFinite(y)) {
+            throw new IllegalArgumentException(
+                    "the position must be finite, got (" + x + ", " + y + ")");
         }
     }
 }

@@ -15,13 +15,13 @@ import java.time.Instant;
  */
 public final class TwinJson {
     /** Identifies the payload's layout; bumped when a field changes meaning or disappears. */
-    public static final String STATE_SCHEMA = "edgetwin/twin-state/2";
+    public static final String STATE_SCHEMA = "edgetwin/twin-state/3";
 
     /** The status payload's layout. */
     public static final String STATUS_SCHEMA = "edgetwin/status/1";
 
     /** The event payload's layout. */
-    public static final String EVENT_SCHEMA = "edgetwin/twin-event/1";
+    public static final String EVENT_SCHEMA = "edgetwin/twin-event/2";
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -87,6 +87,11 @@ public final class TwinJson {
             g.writeNumberField("framesDropped", s.health().framesDropped());
             g.writeNumberField("framesProcessed", s.health().framesProcessed());
             g.writeNumberField("inferenceMillis", round(s.health().inferenceMillis(), 100));
+            g.writeNumberField("fps", round(s.health().fps(), 100));
+            g.writeNumberField("latencyP50Millis", round(s.health().latencyP50Millis(), 100));
+            g.writeNumberField("latencyP99Millis", round(s.health().latencyP99Millis(), 100));
+            g.writeNumberField("outboxBacklog", s.health().outboxBacklog());
+            g.writeNumberField("outboxDropped", s.health().outboxDropped());
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {
@@ -148,6 +153,8 @@ public final class TwinJson {
             g.writeObjectFieldStart("object");
             g.writeNumberField("id", event.objectId());
             g.writeStringField("class", event.objectClass());
+            g.writeNumberField("x", round(event.x(), 1000));
+            g.writeNumberField("y", round(event.y(), 1000));
             g.writeEndObject();
             g.writeEndObject();
         } catch (IOException e) {

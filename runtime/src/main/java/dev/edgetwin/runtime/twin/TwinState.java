@@ -44,18 +44,48 @@ public record TwinState(
             String precision) {}
 
     /**
-     * Pipeline health.
+     * Pipeline and delivery health.
      *
      * @param framesCaptured frames the feed delivered
      * @param framesDropped frames replaced before inference took them
      * @param framesProcessed frames that went through the detector
      * @param inferenceMillis detector time (preprocess, run, decode) for this frame
+     * @param fps frames processed per second over the last few seconds (all cameras together)
+     * @param latencyP50Millis median capture-to-result latency since the daemon started, ms
+     * @param latencyP99Millis 99th percentile of the same, ms
+     * @param outboxBacklog messages stored and not yet acknowledged by the broker
+     * @param outboxDropped messages the publisher dropped (disk bound, or a full event hand-off)
      */
     public record Health(
             long framesCaptured,
             long framesDropped,
             long framesProcessed,
-            double inferenceMillis) {}
+            double inferenceMillis,
+            double fps,
+            double latencyP50Millis,
+            double latencyP99Millis,
+            long outboxBacklog,
+            long outboxDropped) {
+
+        public Health {
+            fps = finiteOrZero(fps);
+            latencyP50Millis = finiteOrZero(latencyP50Millis);
+            latencyP99Millis = finiteOrZero(latencyP99Millis);
+        }
+
+        /** As a daemon that has measured no rate, latency or delivery yet reports it. */
+        public Health(
+                long framesCaptured,
+                long framesDropped,
+                long framesProcessed,
+                double inferenceMillis) {
+            this(framesCaptured, framesDropped, framesProcessed, inferenceMillis, 0, 0, 0, 0, 0);
+        }
+
+        private static double finiteOrZero(double v) {
+            return Double.isFinite(v) ? v : 0;
+        }
+    }
 
     @Override
     public String toString() {

@@ -53,6 +53,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void theTwinCodecComesFromTheFileLikeAnyOption() throws Exception {
+        CliRun o = execute("twin-codec: protobuf\n", "run", "--model-cache", dir.toString());
+        assertEquals(2, o.code());
+        assertTrue(
+                o.err().contains("twin codec must be one of [json, sparkplug], got 'protobuf'"),
+                o.err());
+    }
+
+    @Test
     void unknownKeysAndNestedValuesAreRejectedNamingTheKey() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "mqt-port: 1884\nsite:\n  - a\n");
         CommandLine cli = new CommandLine(new Main());

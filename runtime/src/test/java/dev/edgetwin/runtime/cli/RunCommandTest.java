@@ -37,6 +37,16 @@ class RunCommandTest {
         assertTrue(o.err().contains("robot id must be"), o.err());
         CliRun fps = CliRun.execute("run", "--fps", "0", "--model-cache", cache.toString());
         assertTrue(fps.err().contains("camera fps must be in (0, 120], got 0.0"), fps.err());
+        CliRun codec =
+                CliRun.execute("run", "--twin-codec", "xml", "--model-cache", cache.toString());
+        assertEquals(2, codec.code());
+        assertTrue(
+                codec.err().contains("twin codec must be one of [json, sparkplug], got 'xml'"),
+                codec.err());
+        CliRun path =
+                CliRun.execute("run", "--path-width", "-1", "--model-cache", cache.toString());
+        assertEquals(2, path.code());
+        assertTrue(path.err().contains("pathWidth must be positive, got -1.0"), path.err());
     }
 
     @Test

@@ -75,7 +75,7 @@ class WatchCommandTest {
             assertTrue(out.toString().contains("/status"), "the watcher got the status: " + err);
 
             for (int i = 1; i <= 3; i++) {
-                publisher.offerEvent(new TwinEvent("appeared", i * 1_000L, i, "box"));
+                publisher.offerEvent(new TwinEvent("appeared", i * 1_000L, i, "box", 0, 0));
             }
             String third = null;
             for (int i = 1; i <= 3; i++) {
@@ -94,7 +94,7 @@ class WatchCommandTest {
                     TwinJson.encodeEvent(
                             "plant",
                             "robot-9",
-                            new TwinEvent("left", 5_000L, 1, "box"),
+                            new TwinEvent("left", 5_000L, 1, "box", 0, 0),
                             new MessageStamp(last.get("epoch").asLong(), seq + 2, seq + 1));
             injector.publish(topics.event(), afterGap, 1, false);
             injector.disconnect();

@@ -35,6 +35,11 @@ public final class TestSubscriber implements AutoCloseable {
                                         m.isRetained())));
     }
 
+    /** The next message on any topic, waiting at most {@code seconds}; null if none came. */
+    public Message nextAny(long seconds) throws InterruptedException {
+        return received.poll(seconds, TimeUnit.SECONDS);
+    }
+
     /** The next message on {@code topic}, waiting at most {@code seconds}; null if none came. */
     public Message next(String topic, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -49,7 +49,7 @@ class TwinPublisherTest {
     }
 
     private static TwinEvent event(int i) {
-        return new TwinEvent("appeared", i * 1_000_000L, i, "box");
+        return new TwinEvent("appeared", i * 1_000_000L, i, "box", 1.5, -0.25);
     }
 
     /** Polls {@code condition} every 10 ms for at most {@code millis}; whether it held. */
@@ -156,6 +156,9 @@ class TwinPublisherTest {
                     eventually(
                             () -> publisher.counters().outbox().backlogRecords() >= n - 5, 30_000),
                     "the events wait in the outbox");
+            assertTrue(
+                    publisher.delivery().backlog() >= n - 5,
+                    "health's outboxBacklog is the outbox's backlog: " + publisher.delivery());
 
             second = EmbeddedBroker.start(HOST, port, brokerData);
             sub.reconnect();

@@ -112,4 +112,27 @@ class LatencyHistogramTest {
         // 1.6 MB.
         assertTrue(allocated < 4096, "record allocated " + allocated + " bytes in 100k calls");
     }
+
+    @Test
+    void quantilesOverSeveralHistogramsAreThoseOfTheirValuesTogether() {
+        LatencyHistogram a = new LatencyHistogram();
+        LatencyHistogram b = new LatencyHistogram();
+        LatencyHistogram together = new LatencyHistogram();
+        for (long v = 1; v <= 90; v++) {
+            a.record(v * 1_000_000L);
+            together.record(v * 1_000_000L);
+        }
+        for (long v = 1; v <= 10; v++) {
+            b.record(v * 100_000_000L);
+            together.record(v * 100_000_000L);
+        }
+        for (double q : new double[] {0.5, 0.9, 0.95, 0.99, 1}) {
+            assertEquals(
+                    together.quantileNanos(q),
+                    LatencyHistogram.quantileNanos(java.util.List.of(a, b), q),
+                    "q=" + q);
+        }
+        assertTrue(LatencyHistogram.quantileNanos(java.util.List.of(a, b), 0.99) > 500e6);
+        assertTrue(Double.isNaN(LatencyHistogram.quantileNanos(java.util.List.of(), 0.5)));
+    }
 }

@@ -64,7 +64,7 @@ class SparkplugSessionTest {
 
         SparkplugBPayload twin = decode(births.get(1));
         assertEquals(1L, twin.getSeq());
-        assertEquals(16, twin.getMetricCount());
+        assertEquals(19, twin.getMetricCount());
         assertMetric(twin, "pose/x", MetricDataType.Double, 4.21);
         assertMetric(twin, "pose/y", MetricDataType.Double, 0.5);
         assertMetric(twin, "pose/yaw", MetricDataType.Double, 0.123);
@@ -81,6 +81,9 @@ class SparkplugSessionTest {
         assertMetric(twin, "health/framesCaptured", MetricDataType.Int64, 7L);
         assertMetric(twin, "health/framesDropped", MetricDataType.Int64, 2L);
         assertMetric(twin, "health/inferenceMillis", MetricDataType.Double, 6.23);
+        assertMetric(twin, "health/fps", MetricDataType.Double, 0.0);
+        assertMetric(twin, "health/latencyP99Millis", MetricDataType.Double, 0.0);
+        assertEquals("Hz", unit(twin, "health/fps"));
         assertEquals("m", unit(twin, "pose/x"));
         assertEquals("rad", unit(twin, "pose/yaw"));
         assertEquals("ms", unit(twin, "health/inferenceMillis"));

@@ -62,13 +62,13 @@ class TwinJsonTest {
                                 1_795_482_100_000_000_000L,
                                 1_795_482_123_056_789_000L)),
                 new TwinState.ModelInfo("reference-detector.onnx", "ab12", "1", "cpu", "int8"),
-                new TwinState.Health(240, 3, 237, 6.234));
+                new TwinState.Health(240, 3, 237, 6.234, 9.876, 112.3449, 180, 2, 0));
     }
 
     @Test
     void stateMatchesTheGoldenFile() throws IOException {
         String expected;
-        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v2.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/golden/twin-state-v3.json")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         assertEquals(

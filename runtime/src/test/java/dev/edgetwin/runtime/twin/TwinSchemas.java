@@ -19,9 +19,9 @@ import java.util.stream.Collectors;
  * runtime publishes is checked against the schema of its topic.
  */
 public enum TwinSchemas {
-    STATE("twin-state-2.schema.json"),
+    STATE("twin-state-3.schema.json"),
     STATUS("status-1.schema.json"),
-    EVENT("twin-event-1.schema.json");
+    EVENT("twin-event-2.schema.json");
 
     /** Where the schemas live, from the runtime module's directory (Maven runs tests there). */
     static final Path DIRECTORY = Path.of("../docs/schemas");

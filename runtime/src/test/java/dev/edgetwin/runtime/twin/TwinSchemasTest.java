@@ -83,7 +83,7 @@ class TwinSchemasTest {
                 List.of(),
                 TwinSchemas.STATE.violations(
                         TwinJson.encodeState(state(List.of(person, box)), STAMP)));
-        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v2.json")) {
+        try (InputStream golden = getClass().getResourceAsStream("/golden/twin-state-v3.json")) {
             assertEquals(List.of(), TwinSchemas.STATE.violations(golden.readAllBytes()));
         }
     }
@@ -112,7 +112,8 @@ class TwinSchemasTest {
                         TwinJson.encodeEvent(
                                 "demo",
                                 "sim-robot-1",
-                                new TwinEvent("fall", 1_795_482_123_456_789_000L, 12, "box"),
+                                new TwinEvent(
+                                        "fall", 1_795_482_123_456_789_000L, 12, "box", 2.25, -0.5),
                                 STAMP)));
         ObjectNode onlineWithoutSeq =
                 (ObjectNode)
