@@ -187,7 +187,13 @@ class TwinPublisherTest {
                             .map(r -> r.json().get("epoch").asLong())
                             .distinct()
                             .toList();
-            assertEquals(List.of(epochBefore, publisher.epoch()), onlineEpochs);
+            // The new session announced itself with its own epoch. The first session's "online"
+            // may race the subscriber's own subscription (it then only comes retained, and the
+            // new one replaces it), so it is allowed but not required.
+            assertTrue(onlineEpochs.contains(publisher.epoch()), onlineEpochs.toString());
+            assertTrue(
+                    List.of(epochBefore, publisher.epoch()).containsAll(onlineEpochs),
+                    onlineEpochs.toString());
             assertEquals(0, publisher.counters().outbox().dropped(Priority.EVENT));
         } finally {
             if (second != null) {
