@@ -113,7 +113,10 @@ class MosquittoInteropTest {
                 "twin states among " + lines);
     }
 
-    /** Runs mosquitto_sub on everything under edgetwin/ until it has {@code count} messages. */
+    /**
+     * Runs mosquitto_sub on the robots' states and statuses until it has {@code count} messages
+     * (events, which the daemon also publishes, would crowd out the states being checked).
+     */
     private List<String> mosquittoSub(int port, int count)
             throws IOException, InterruptedException {
         Path err = dir.resolve("sub-" + port + ".err");
@@ -125,7 +128,9 @@ class MosquittoInteropTest {
                                 "-p",
                                 Integer.toString(port),
                                 "-t",
-                                "edgetwin/#",
+                                "edgetwin/+/+/twin/state",
+                                "-t",
+                                "edgetwin/+/+/status",
                                 "-v",
                                 "-C",
                                 Integer.toString(count),
