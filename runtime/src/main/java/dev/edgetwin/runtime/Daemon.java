@@ -327,7 +327,8 @@ public final class Daemon implements AutoCloseable {
                     OnnxDetector.forSession(
                             loaded.session(),
                             model,
-                            new OnnxDetector.Options(config.confidenceThreshold(), 0.5f, 100, 0));
+                            new OnnxDetector.Options(config.confidenceThreshold(), 0.5f, 100, 0)
+                                    .withLayout(config.detectorLayout()));
             if (choice == null) {
                 boolean int8 = detector.metadata().containsKey(StaticQuantizer.KEY_QUANTIZATION);
                 choice =

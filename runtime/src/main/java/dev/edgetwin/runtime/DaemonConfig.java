@@ -4,6 +4,7 @@ import dev.edgetwin.profiles.DeviceProfile;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinTopics;
+import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -30,6 +31,8 @@ import java.util.Objects;
  *     ({@code session.epoch}); one daemon at a time owns it
  * @param twinCodec how the twin is published: JSON (with events) or Sparkplug B
  * @param eventRules the path corridor and fall rules of the twin's events
+ * @param detectorLayout the detector's output layout; AUTO recognises it from the output shape and
+ *     the model's metadata
  */
 public record DaemonConfig(
         String site,
@@ -47,7 +50,8 @@ public record DaemonConfig(
         DeviceProfile profile,
         Path stateDir,
         TwinCodec twinCodec,
-        EventDetector.Rules eventRules) {
+        EventDetector.Rules eventRules,
+        OutputLayout detectorLayout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -83,6 +87,7 @@ public record DaemonConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(twinCodec, "twinCodec");
         Objects.requireNonNull(eventRules, "eventRules");
+        Objects.requireNonNull(detectorLayout, "detectorLayout");
     }
 
     public String mqttUri() {

@@ -12,6 +12,7 @@ import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.CameraModel;
 import dev.edgetwin.vision.Frame;
+import dev.edgetwin.vision.OutputLayout;
 import dev.edgetwin.vision.RobotPose;
 import dev.edgetwin.vision.source.RgbImages;
 import dev.edgetwin.vision.source.SourceConfig;
@@ -73,7 +74,8 @@ class CameraFeedTest {
                         TestProfiles.cpuFp32(),
                         dir.resolve("state"),
                         TwinCodec.JSON,
-                        EventDetector.Rules.defaults());
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, feed, states::add)) {
             int withObjects = 0;

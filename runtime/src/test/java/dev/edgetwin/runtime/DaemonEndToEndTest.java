@@ -15,6 +15,7 @@ import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.GroundTruth;
 import dev.edgetwin.sim.RenderedFrame;
 import dev.edgetwin.sim.SimulatedCamera;
+import dev.edgetwin.vision.OutputLayout;
 import dev.edgetwin.vision.track.TrackerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ class DaemonEndToEndTest {
                         TestProfiles.cpuFp32(),
                         modelCache.resolve("state"),
                         TwinCodec.JSON,
-                        EventDetector.Rules.defaults());
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
         SimulatedFeed feed = SimulatedFeed.demo(SEED, config.cameraFps());
         SimulatedCamera truthCamera =
                 new SimulatedCamera(

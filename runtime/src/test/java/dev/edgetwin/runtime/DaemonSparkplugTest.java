@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
+import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -55,7 +56,8 @@ class DaemonSparkplugTest {
                         TestProfiles.cpuFp32(),
                         dir.resolve("state"),
                         TwinCodec.SPARKPLUG,
-                        EventDetector.Rules.defaults());
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
         Set<String> jsonTopics = new HashSet<>();
         try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", port)) {

@@ -10,6 +10,7 @@ import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
+import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
@@ -48,7 +49,8 @@ class DetectorSwapTest {
                         TestProfiles.cpu(),
                         dir.resolve("state"),
                         TwinCodec.JSON,
-                        EventDetector.Rules.defaults());
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         Daemon stopped;
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {

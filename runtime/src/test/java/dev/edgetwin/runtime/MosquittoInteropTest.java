@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
+import dev.edgetwin.vision.OutputLayout;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -60,7 +61,8 @@ class MosquittoInteropTest {
                             TestProfiles.cpuFp32(),
                             dir.resolve("state"),
                             TwinCodec.JSON,
-                            EventDetector.Rules.defaults());
+                            EventDetector.Rules.defaults(),
+                            OutputLayout.AUTO);
             List<String> lines;
             try (Daemon daemon = Daemon.start(config)) {
                 lines = mosquittoSub(port, 4);
@@ -103,7 +105,8 @@ class MosquittoInteropTest {
                         TestProfiles.cpuFp32(),
                         dir.resolve("state"),
                         TwinCodec.JSON,
-                        EventDetector.Rules.defaults());
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
         List<String> lines;
         try (Daemon daemon = Daemon.start(config)) {
             lines = mosquittoSub(port, 3);

@@ -14,6 +14,7 @@ import dev.edgetwin.sim.FactoryScene;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.vision.CameraModel;
 import dev.edgetwin.vision.CameraMount;
+import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,7 +60,8 @@ class MultiCameraDaemonTest {
                 TestProfiles.cpuFp32(),
                 dir.resolve("state"),
                 TwinCodec.JSON,
-                EventDetector.Rules.defaults());
+                EventDetector.Rules.defaults(),
+                OutputLayout.AUTO);
     }
 
     /** The demo camera turned {@code yawDegrees} to the left. */

@@ -10,6 +10,7 @@ import dev.edgetwin.runtime.ProfileSelection;
 import dev.edgetwin.runtime.SimulatedFeed;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
+import dev.edgetwin.vision.OutputLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,6 +155,31 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin CameraOptions cameraOptions;
 
     @Option(
+            names = "--detector-layout",
+            defaultValue = "auto",
+            paramLabel = "LAYOUT",
+            description =
+                    "The detector's output layout: auto (from the output shape and metadata),"
+                            + " yolov8 ([1, 4+C, N], also YOLO11), yolov5 ([1, N, 5+C]) or"
+                            + " end-to-end ([1, N, 6], NMS in the model). Default: ${DEFAULT-VALUE}.")
+    String detectorLayoutName;
+
+    /** The layout named {@code name}; throws IllegalArgumentException naming the choices. */
+    static OutputLayout detectorLayout(String name) {
+        return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> OutputLayout.AUTO;
+            case "yolov8", "yolo11" -> OutputLayout.YOLOV8;
+            case "yolov5" -> OutputLayout.YOLOV5;
+            case "end-to-end", "e2e", "yolov10" -> OutputLayout.END_TO_END;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--detector-layout: '"
+                                    + name
+                                    + "' is not auto, yolov8, yolov5 or end-to-end");
+        };
+    }
+
+    @Option(
             names = "--seed",
             defaultValue = "1",
             description = "Seed of the simulated factory. Default: ${DEFAULT-VALUE}.")
@@ -200,7 +226,8 @@ final class RunCommand implements Callable<Integer> {
                                             ".local/state",
                                             ""),
                             twinCodec,
-                            EventDetector.Rules.defaults());
+                            eventRules,
+                            detectorLayout(detectorLayoutName));
         } catch (IllegalArgumentException e) {
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();

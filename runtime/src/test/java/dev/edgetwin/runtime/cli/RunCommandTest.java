@@ -50,6 +50,38 @@ class RunCommandTest {
     }
 
     @Test
+    void theDetectorLayoutOptionReachesTheDetector() throws Exception {
+        CliRun bad =
+                CliRun.execute(
+                        "run", "--detector-layout", "ssd", "--model-cache", cache.toString());
+        assertEquals(RunCommand.EXIT_BAD_OPTION, bad.code(), bad.err());
+        assertTrue(
+                bad.err()
+                        .contains(
+                                "--detector-layout: 'ssd' is not auto, yolov8, yolov5 or end-to-end"),
+                bad.err());
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        // The reference detector is a YOLOv8-layout model: forced to read it as YOLOv5, the
+        // daemon refuses to start and says why, before it opens the broker.
+        CliRun wrong =
+                CliRun.execute(
+                        "run",
+                        "--detector-layout",
+                        "yolov5",
+                        "--mqtt-port",
+                        Integer.toString(port),
+                        "--set",
+                        "precision.detector=fp32",
+                        "--model-cache",
+                        cache.toString());
+        assertEquals(RunCommand.EXIT_START_FAILED, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("YOLOV5"), wrong.err());
+    }
+
+    @Test
     void watchSaysWhenNoBrokerAnswers() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
