@@ -436,6 +436,7 @@ public final class Daemon implements AutoCloseable {
             for (VisionPipeline<?> p : pipelines) {
                 latencies.add(p.captureToResult());
             }
+            double[] latency = LatencyHistogram.quantilesNanos(latencies, 0.5, 0.99);
             TwinSink.Delivery delivery = publisher.delivery();
             state =
                     new TwinState(
@@ -454,8 +455,8 @@ public final class Daemon implements AutoCloseable {
                                     processed.get(),
                                     result.detectorNanos() / 1e6,
                                     fps,
-                                    LatencyHistogram.quantileNanos(latencies, 0.5) / 1e6,
-                                    LatencyHistogram.quantileNanos(latencies, 0.99) / 1e6,
+                                    latency[0] / 1e6,
+                                    latency[1] / 1e6,
                                     delivery.backlog(),
                                     delivery.dropped()));
             stateListener.accept(state);
@@ -527,7 +528,7 @@ public final class Daemon implements AutoCloseable {
     /** Frames the cameras delivered, all cameras together. */
     public long framesCaptured() {
         long n = 0;
-        for (VisionPipeline<?> p : List.copyOf(pipelines)) {
+        for (VisionPipeline<?> p : pipelines) {
             n += p.framesCaptured();
         }
         return n;
@@ -541,7 +542,7 @@ public final class Daemon implements AutoCloseable {
     /** Frames replaced in a hand-off before the next stage took them, all cameras together. */
     public long framesDropped() {
         long n = 0;
-        for (VisionPipeline<?> p : List.copyOf(pipelines)) {
+        for (VisionPipeline<?> p : pipelines) {
             n += p.framesDropped();
         }
         return n;

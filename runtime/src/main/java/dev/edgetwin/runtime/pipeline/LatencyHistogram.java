@@ -84,8 +84,18 @@ public final class LatencyHistogram {
      * camera's pipeline), to within 1/16; NaN when none recorded anything.
      */
     public static double quantileNanos(Iterable<LatencyHistogram> histograms, double q) {
-        if (!(q > 0 && q <= 1)) {
-            throw new IllegalArgumentException("quantile must be in (0, 1], got " + q);
+        return quantilesNanos(histograms, q)[0];
+    }
+
+    /**
+     * Several quantiles of the histograms' values together, from one snapshot of their buckets
+     * (what a per-frame health report wants: p50 and p99 without merging twice).
+     */
+    public static double[] quantilesNanos(Iterable<LatencyHistogram> histograms, double... qs) {
+        for (double q : qs) {
+            if (!(q > 0 && q <= 1)) {
+                throw new IllegalArgumentException("quantile must be in (0, 1], got " + q);
+            }
         }
         long[] snapshot = new long[BUCKETS];
         long n = 0;
@@ -98,9 +108,14 @@ public final class LatencyHistogram {
             }
             max = Math.max(max, h.max.get());
         }
-        if (n == 0) {
-            return Double.NaN;
+        double[] out = new double[qs.length];
+        for (int k = 0; k < qs.length; k++) {
+            out[k] = n == 0 ? Double.NaN : quantile(snapshot, n, max, qs[k]);
         }
+        return out;
+    }
+
+    private static double quantile(long[] snapshot, long n, long max, double q) {
         long rank = Math.max(1, (long) Math.ceil(q * n));
         long seen = 0;
         for (int i = 0; i < BUCKETS; i++) {

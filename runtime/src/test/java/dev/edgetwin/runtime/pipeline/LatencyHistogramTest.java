@@ -1,6 +1,7 @@
 package dev.edgetwin.runtime.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -134,5 +135,11 @@ class LatencyHistogramTest {
         }
         assertTrue(LatencyHistogram.quantileNanos(java.util.List.of(a, b), 0.99) > 500e6);
         assertTrue(Double.isNaN(LatencyHistogram.quantileNanos(java.util.List.of(), 0.5)));
+        double[] both = LatencyHistogram.quantilesNanos(java.util.List.of(a, b), 0.5, 0.99);
+        assertEquals(together.quantileNanos(0.5), both[0]);
+        assertEquals(together.quantileNanos(0.99), both[1]);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LatencyHistogram.quantilesNanos(java.util.List.of(a), 0.5, 1.5));
     }
 }
