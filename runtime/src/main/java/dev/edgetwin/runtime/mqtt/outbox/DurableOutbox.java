@@ -797,6 +797,20 @@ public final class DurableOutbox implements AutoCloseable {
         }
     }
 
+    /**
+     * The sequence number the next stored message will get: every number below it has been given to
+     * a message (stored, and perhaps acknowledged and deleted since), also before a restart.
+     */
+    public long nextSeq() {
+        lock.lock();
+        try {
+            ensureOpen();
+            return nextSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many times written data was forced (tests). */
     long forces() {
         lock.lock();
