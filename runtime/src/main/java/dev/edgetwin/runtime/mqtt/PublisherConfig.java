@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param initialBackoff the wait after the first failed connection attempt; doubled after each
  *     further failure up to {@code maxBackoff}
  * @param maxBackoff the longest wait between connection attempts
+ * @param qos the MQTT QoS of states, events and statuses: 1 (the daemon's: a record leaves the
+ *     outbox on the broker's PUBACK) or 0 (a record leaves the outbox once Paho has written it to
+ *     the socket, so what the broker had not forwarded when it went away is lost; for benchmarks
+ *     and telemetry that may be lost). The Last Will is QoS 1 either way
  */
 public record PublisherConfig(
         String serverUri,
@@ -33,7 +37,8 @@ public record PublisherConfig(
         int maxInflight,
         Duration connectTimeout,
         Duration initialBackoff,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        int qos) {
 
     public PublisherConfig {
         Objects.requireNonNull(serverUri, "serverUri");
@@ -57,6 +62,9 @@ public record PublisherConfig(
             throw new IllegalArgumentException(
                     "connectTimeout must be 1-300 whole seconds, got " + connectTimeout);
         }
+        if (qos != 0 && qos != 1) {
+            throw new IllegalArgumentException("qos must be 0 or 1, got " + qos);
+        }
         if (initialBackoff.toMillis() < 1 || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException(
                     "backoff must be initialBackoff >= 1 ms <= maxBackoff, got "
@@ -69,7 +77,7 @@ public record PublisherConfig(
     /**
      * The defaults: the outbox in {@code stateDirectory/outbox} ({@link OutboxConfig#defaults}),
      * the epoch in {@code stateDirectory/session.epoch}, 1000 in flight, a 10 s CONNACK timeout,
-     * backoff from 0.5 s to 30 s.
+     * backoff from 0.5 s to 30 s, QoS 1.
      */
     public static PublisherConfig defaults(
             String serverUri, TwinTopics topics, double maxRateHz, Path stateDirectory) {
@@ -82,7 +90,8 @@ public record PublisherConfig(
                 1000,
                 Duration.ofSeconds(10),
                 Duration.ofMillis(500),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                1);
     }
 
     /** This configuration with other reconnection timings (tests, or a fast local broker). */
@@ -97,6 +106,37 @@ public record PublisherConfig(
                 maxInflight,
                 connectTimeout,
                 initialBackoff,
-                maxBackoff);
+                maxBackoff,
+                qos);
+    }
+
+    /** This configuration with another QoS (0 or 1). */
+    public PublisherConfig withQos(int qos) {
+        return new PublisherConfig(
+                serverUri,
+                topics,
+                maxRateHz,
+                outbox,
+                epochFile,
+                maxInflight,
+                connectTimeout,
+                initialBackoff,
+                maxBackoff,
+                qos);
+    }
+
+    /** This configuration with another outbox (e.g. another fsync policy). */
+    public PublisherConfig withOutbox(OutboxConfig outbox) {
+        return new PublisherConfig(
+                serverUri,
+                topics,
+                maxRateHz,
+                outbox,
+                epochFile,
+                maxInflight,
+                connectTimeout,
+                initialBackoff,
+                maxBackoff,
+                qos);
     }
 }

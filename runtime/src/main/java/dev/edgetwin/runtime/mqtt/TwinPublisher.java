@@ -40,10 +40,10 @@ import org.tinylog.Logger;
  * hand over (a latest-wins slot for states, a bounded queue for events; full means dropped and
  * counted). The publisher thread stamps each message with the session epoch and the outbox's
  * sequence number ({@link MessageStamp}), appends it to the outbox, and drains the outbox in order
- * with Paho at QoS 1 (at most {@link PublisherConfig#maxInflight()} unacknowledged). A record is
- * acknowledged in the outbox only when Paho reports the publish complete (the broker's PUBACK);
- * after a reconnect, or a restart on the same outbox directory, every unacknowledged record is sent
- * again, in order.
+ * with Paho at QoS 1 ({@link PublisherConfig#qos()}; at most {@link PublisherConfig#maxInflight()}
+ * unacknowledged). A record is acknowledged in the outbox only when Paho reports the publish
+ * complete (the broker's PUBACK); after a reconnect, or a restart on the same outbox directory,
+ * every unacknowledged record is sent again, in order.
  *
  * <p><b>States are coalesced before they are numbered.</b> The retained state is a snapshot: only
  * the newest matters. A state is taken from the slot at most at {@link PublisherConfig#maxRateHz()}
@@ -63,7 +63,7 @@ import org.tinylog.Logger;
  * may be called twice; offers after close are ignored.
  */
 public final class TwinPublisher implements TwinSink {
-    private static final int QOS = 1;
+    private static final int WILL_QOS = 1;
     private static final int EVENT_QUEUE = 4096;
 
     private final PublisherConfig config;
@@ -348,7 +348,7 @@ public final class TwinPublisher implements TwinSink {
                                 new OutboxMessage(
                                         topic,
                                         encode.apply(new MessageStamp(e, s, prev)),
-                                        QOS,
+                                        config.qos(),
                                         retained,
                                         priority));
         if (seq != DurableOutbox.DROPPED) {
@@ -377,7 +377,7 @@ public final class TwinPublisher implements TwinSink {
                         System.currentTimeMillis(),
                         epoch,
                         null),
-                QOS,
+                WILL_QOS,
                 true);
         try {
             IMqttToken token = client.connect(options);
