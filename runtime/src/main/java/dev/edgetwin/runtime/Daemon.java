@@ -21,6 +21,7 @@ import dev.edgetwin.runtime.pipeline.PipelineResult;
 import dev.edgetwin.runtime.pipeline.VisionPipeline;
 import dev.edgetwin.runtime.sparkplug.SparkplugConfig;
 import dev.edgetwin.runtime.sparkplug.SparkplugPublisher;
+import dev.edgetwin.runtime.twin.CommandListener;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.ObservedObject;
 import dev.edgetwin.runtime.twin.TwinCodec;
@@ -149,6 +150,24 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(
             DaemonConfig config, List<FrameFeed> feeds, Consumer<TwinState> stateListener)
             throws DaemonException {
+        return start(config, feeds, stateListener, CommandListener.UNWIRED);
+    }
+
+    /**
+     * As {@link #start(DaemonConfig, List, Consumer)}, with what carries out the {@code goal} and
+     * {@code stop} commands that arrive on the robot's command topic (JSON codec; the daemon
+     * answers {@code rebirth} itself). Without one they are answered {@code unavailable} ({@link
+     * CommandListener#UNWIRED}).
+     *
+     * @param commandListener called on the MQTT client's thread; must be quick
+     */
+    public static Daemon start(
+            DaemonConfig config,
+            List<FrameFeed> feeds,
+            Consumer<TwinState> stateListener,
+            CommandListener commandListener)
+            throws DaemonException {
+        java.util.Objects.requireNonNull(commandListener, "commandListener");
         List<AutoCloseable> opened = new ArrayList<>(feeds);
         try {
             if (feeds.isEmpty()) {
@@ -176,7 +195,7 @@ public final class Daemon implements AutoCloseable {
                 }
                 opened.add(broker);
             }
-            TwinSink publisher = openPublisher(config);
+            TwinSink publisher = openPublisher(config, commandListener);
             opened.add(publisher);
             Daemon daemon = new Daemon(config, feeds, stages, publisher, broker, stateListener);
             opened.add(daemon::stopPipelines);
@@ -221,7 +240,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The twin's publisher for the configured codec, connecting in the background. */
-    private static TwinSink openPublisher(DaemonConfig config) throws DaemonException {
+    private static TwinSink openPublisher(DaemonConfig config, CommandListener commandListener)
+            throws DaemonException {
         try {
             if (config.twinCodec() == TwinCodec.SPARKPLUG) {
                 return SparkplugPublisher.start(
@@ -233,7 +253,8 @@ public final class Daemon implements AutoCloseable {
                             config.mqttUri(),
                             config.topics(),
                             config.publishRateHz(),
-                            config.stateDir()));
+                            config.stateDir()),
+                    commandListener);
         } catch (MqttException | OutboxException | IllegalArgumentException e) {
             throw new DaemonException(
                     DaemonException.Code.MQTT_FAILED,

@@ -58,7 +58,7 @@ import picocli.CommandLine.Option;
  * uses the embedded Moquette in this JVM instead, and says so: it then shares the CPU with the
  * publisher.
  *
- * <p>Command: {@code ./edgetwin bench mqtt [--messages 20000] [--warmup 2000] [--rounds 3]
+ * <p>Command: {@code ./edgetwin bench mqtt [--messages 20000] [--warmup 10000] [--rounds 3]
  * [--broker auto|mosquitto|embedded] [--fsync interval|every-record|never] [--json]}. Each round
  * runs the four cases in turn; the figures are the medians over rounds.
  */
@@ -83,8 +83,9 @@ final class BenchMqttCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "2000",
-            description = "Untimed messages first, per case and round. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "10000",
+            description =
+                    "Untimed messages first, per case and round (the JIT needs them). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(

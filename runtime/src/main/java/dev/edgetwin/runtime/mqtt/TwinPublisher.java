@@ -7,7 +7,11 @@ import dev.edgetwin.runtime.mqtt.outbox.OutboxException;
 import dev.edgetwin.runtime.mqtt.outbox.OutboxMessage;
 import dev.edgetwin.runtime.mqtt.outbox.Priority;
 import dev.edgetwin.runtime.mqtt.outbox.SessionEpoch;
+import dev.edgetwin.runtime.twin.CommandListener;
+import dev.edgetwin.runtime.twin.CommandParser;
+import dev.edgetwin.runtime.twin.CommandVerdict;
 import dev.edgetwin.runtime.twin.MessageStamp;
+import dev.edgetwin.runtime.twin.RobotCommand;
 import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinJson;
 import dev.edgetwin.runtime.twin.TwinSink;
@@ -58,13 +62,23 @@ import org.tinylog.Logger;
  * no sequence number. A broker that accepts TCP but never sends CONNACK is dropped after {@link
  * PublisherConfig#connectTimeout()}; attempts back off exponentially.
  *
+ * <p><b>Commands.</b> After every connection the publisher subscribes (QoS 1) to the robot's
+ * command topic ({@link TwinTopics#command()}). Each command is read with {@link CommandParser} on
+ * Paho's callback thread; {@code rebirth} is carried out here (the current status and the latest
+ * state are published again, with new numbers), {@code goal} and {@code stop} go to the {@link
+ * CommandListener}; every command, valid or not, is answered on {@link
+ * TwinTopics#commandResponse()} through the outbox (event class). Nothing a sender writes can stop
+ * the publisher: a bad command is answered {@code rejected}, a listener that throws {@code
+ * unavailable}.
+ *
  * <p>Threads: {@code offer}, {@code offerEvent}, {@link #counters()} from any thread; everything
- * else on the publisher thread (and Paho's callback thread for acknowledgements). {@link #close()}
- * may be called twice; offers after close are ignored.
+ * else on the publisher thread (and Paho's callback thread for acknowledgements and commands).
+ * {@link #close()} may be called twice; offers after close are ignored.
  */
 public final class TwinPublisher implements TwinSink {
     private static final int WILL_QOS = 1;
     private static final int EVENT_QUEUE = 4096;
+    private static final int RESPONSE_QUEUE = 256;
 
     private final PublisherConfig config;
     private final TwinTopics topics;
@@ -74,6 +88,11 @@ public final class TwinPublisher implements TwinSink {
     private final SessionEpoch epochs;
     private final LatestSlot<TwinState> pending = new LatestSlot<>();
     private final ArrayBlockingQueue<TwinEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
+    private final ArrayBlockingQueue<Response> responses = new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final CommandListener commandListener;
+    private final AtomicLong commandsReceived = new AtomicLong();
+    private final AtomicLong responsesRefused = new AtomicLong();
+    private volatile boolean rebirthRequested;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong eventsRefused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -90,6 +109,10 @@ public final class TwinPublisher implements TwinSink {
     private boolean sessionUp;
     private long lastStateAppended;
     private long lastStateSent;
+    private TwinState lastState;
+
+    /** A command's answer on its way to the publisher thread. */
+    private record Response(String id, String command, CommandVerdict verdict, long timeMillis) {}
 
     /**
      * Opens the outbox and the epoch (taking a new epoch) and starts the publisher thread.
@@ -98,11 +121,20 @@ public final class TwinPublisher implements TwinSink {
      *     epoch, I/O)
      */
     public TwinPublisher(PublisherConfig config) throws MqttException, OutboxException {
+        this(config, CommandListener.UNWIRED);
+    }
+
+    /**
+     * As {@link #TwinPublisher(PublisherConfig)}, with what carries out {@code goal} and {@code
+     * stop} commands.
+     */
+    public TwinPublisher(PublisherConfig config, CommandListener commandListener)
+            throws MqttException, OutboxException {
         this.config = config;
         this.topics = config.topics();
+        this.commandListener = java.util.Objects.requireNonNull(commandListener, "commandListener");
         this.minIntervalNanos = (long) (1e9 / config.maxRateHz());
-        String clientId = "edgetwin-" + topics.site() + "-" + topics.robotId();
-        this.client = new MqttAsyncClient(config.serverUri(), clientId, new MemoryPersistence());
+        this.client = newClient();
         this.epochs = SessionEpoch.open(config.epochFile());
         this.outbox = DurableOutbox.open(config.outbox());
         try {
@@ -132,7 +164,11 @@ public final class TwinPublisher implements TwinSink {
                     }
 
                     @Override
-                    public void messageArrived(String topic, MqttMessage message) {}
+                    public void messageArrived(String topic, MqttMessage message) {
+                        if (topic.equals(topics.command())) {
+                            onCommand(message.getPayload());
+                        }
+                    }
 
                     @Override
                     public void deliveryComplete(IMqttDeliveryToken token) {}
@@ -162,6 +198,56 @@ public final class TwinPublisher implements TwinSink {
         } catch (MqttException e) {
             Logger.error(e, "Creating a new MQTT client failed");
         }
+    }
+
+    /**
+     * One command from the command topic (Paho's callback thread): parsed, carried out or handed to
+     * the listener, and answered. Never throws: Paho would drop the connection.
+     */
+    private void onCommand(byte[] payload) {
+        commandsReceived.incrementAndGet();
+        String id = null;
+        String name = null;
+        CommandVerdict verdict;
+        try {
+            RobotCommand command = CommandParser.parse(payload);
+            id = command.id();
+            name = command.name();
+            if (command instanceof RobotCommand.Rebirth) {
+                rebirthRequested = true;
+                verdict = CommandVerdict.accepted();
+            } else {
+                verdict = commandListener.onCommand(command);
+                if (verdict == null) {
+                    verdict = CommandVerdict.unavailable("the command handler gave no answer");
+                }
+            }
+            Logger.info("Command {} ({}) {}", name, id, verdict.status().wire());
+        } catch (CommandParser.InvalidCommandException e) {
+            id = e.id();
+            name = e.command();
+            verdict = CommandVerdict.rejected(e.getMessage());
+            Logger.debug("Command rejected: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            verdict =
+                    CommandVerdict.unavailable(
+                            "the command handler failed: " + e.getClass().getSimpleName());
+            Logger.warn(e, "Handling command {} ({}) failed", name, id);
+        }
+        if (!responses.offer(new Response(id, name, verdict, System.currentTimeMillis()))) {
+            responsesRefused.incrementAndGet();
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /** Commands received on the command topic, valid or not. */
+    public long commandsReceived() {
+        return commandsReceived.get();
+    }
+
+    /** Command responses dropped because the hand-off to the publisher thread was full. */
+    public long responsesRefused() {
+        return responsesRefused.get();
     }
 
     /** Hands a state to the publisher thread; never blocks. Called from the vision thread. */
@@ -219,7 +305,7 @@ public final class TwinPublisher implements TwinSink {
     @Override
     public Delivery delivery() {
         PublisherCounters c = counters();
-        long dropped = c.eventsRefused();
+        long dropped = c.eventsRefused() + responsesRefused.get();
         for (long d : c.outbox().dropped().values()) {
             dropped += d;
         }
@@ -245,6 +331,11 @@ public final class TwinPublisher implements TwinSink {
         while (running) {
             try {
                 absorbEvents();
+                absorbResponses();
+                if (rebirthRequested) {
+                    rebirthRequested = false;
+                    rebirth();
+                }
                 long now = System.nanoTime();
                 if (!client.isConnected()) {
                     if (sessionUp) {
@@ -281,7 +372,7 @@ public final class TwinPublisher implements TwinSink {
                 if (!client.isConnected()) {
                     wait = Math.min(wait, Math.max(1, nextAttempt - System.nanoTime()));
                 }
-                if (running && events.isEmpty()) {
+                if (running && events.isEmpty() && responses.isEmpty() && !rebirthRequested) {
                     LockSupport.parkNanos(this, wait);
                 }
             } catch (InterruptedException e) {
@@ -305,7 +396,40 @@ public final class TwinPublisher implements TwinSink {
         }
     }
 
+    private void absorbResponses() throws OutboxException {
+        Response r;
+        while ((r = responses.poll()) != null) {
+            Response response = r;
+            append(
+                    topics.commandResponse(),
+                    false,
+                    Priority.EVENT,
+                    stamp ->
+                            TwinJson.encodeCommandResponse(
+                                    topics.site(),
+                                    topics.robotId(),
+                                    response.id(),
+                                    response.command(),
+                                    response.verdict(),
+                                    response.timeMillis(),
+                                    stamp));
+        }
+    }
+
+    /**
+     * The JSON codec's rebirth: the current status and the latest state again, new numbers, at once
+     * (not held back by the rate limit), so a subscriber that lost track has the whole twin.
+     */
+    private void rebirth() throws OutboxException {
+        appendStatus(true);
+        if (lastState != null) {
+            appendState(lastState);
+        }
+        Logger.info("Rebirth: status and latest state published again");
+    }
+
     private void appendState(TwinState state) throws OutboxException {
+        lastState = state;
         long seq =
                 append(
                         topics.state(),
@@ -399,6 +523,7 @@ public final class TwinPublisher implements TwinSink {
         }
         epochUsed = true;
         sessionUp = true;
+        subscribeToCommands();
         connects.incrementAndGet();
         inFlight = new AtomicInteger();
         outbox.rewind();
@@ -410,6 +535,36 @@ public final class TwinPublisher implements TwinSink {
                 epoch,
                 backlog);
         return true;
+    }
+
+    /**
+     * Subscribes to the command topic; the session is clean, so after every connection. A failure
+     * is logged and the twin still publishes.
+     */
+    private void subscribeToCommands() {
+        try {
+            client.subscribe(
+                    topics.command(),
+                    1,
+                    null,
+                    new IMqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            Logger.debug("Subscribed to {}", topics.command());
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable cause) {
+                            Logger.warn(
+                                    "Subscribing to commands on {} failed: {}",
+                                    topics.command(),
+                                    cause == null ? "?" : cause.getMessage());
+                        }
+                    });
+        } catch (MqttException e) {
+            Logger.warn(
+                    "Subscribing to commands on {} failed: {}", topics.command(), e.getMessage());
+        }
     }
 
     /** Sends what the outbox holds, in order, while the in-flight window has room. */

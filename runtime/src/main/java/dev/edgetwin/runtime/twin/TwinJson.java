@@ -23,6 +23,9 @@ public final class TwinJson {
     /** The event payload's layout. */
     public static final String EVENT_SCHEMA = "edgetwin/twin-event/2";
 
+    /** The command response's layout ({@code docs/schemas/command-response-1.schema.json}). */
+    public static final String COMMAND_RESPONSE_SCHEMA = "edgetwin/command-response/1";
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private TwinJson() {}
@@ -159,6 +162,42 @@ public final class TwinJson {
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding the event failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The response to a command, valid or not.
+     *
+     * @param id the command's id, null if it had none that could be read
+     * @param command the command's name, null if it was not a known command
+     * @param timeMillis when the robot answered
+     */
+    public static byte[] encodeCommandResponse(
+            String site,
+            String robotId,
+            String id,
+            String command,
+            CommandVerdict verdict,
+            long timeMillis,
+            MessageStamp stamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", COMMAND_RESPONSE_SCHEMA);
+            g.writeStringField("site", site);
+            g.writeStringField("robot", robotId);
+            writeStamp(g, stamp);
+            g.writeStringField("id", id); // null when unreadable
+            g.writeStringField("command", command);
+            g.writeStringField("status", verdict.status().wire());
+            if (verdict.reason() != null) {
+                g.writeStringField("error", verdict.reason());
+            }
+            g.writeStringField("time", Instant.ofEpochMilli(timeMillis).toString());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the command response failed", e);
         }
         return out.toByteArray();
     }

@@ -32,6 +32,16 @@ public record TwinTopics(String site, String robotId) {
         return ROOT + "/" + site + "/" + robotId + "/status";
     }
 
+    /** Commands to the robot ({@code goal}, {@code stop}, {@code rebirth}); it subscribes. */
+    public String command() {
+        return ROOT + "/" + site + "/" + robotId + "/command";
+    }
+
+    /** Not retained: the robot's answer to each command, valid or not. */
+    public String commandResponse() {
+        return ROOT + "/" + site + "/" + robotId + "/command/response";
+    }
+
     private static void requireLevel(String what, String value) {
         if (value == null || !LEVEL.matcher(value).matches()) {
             throw new IllegalArgumentException(

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
 public enum TwinSchemas {
     STATE("twin-state-3.schema.json"),
     STATUS("status-1.schema.json"),
-    EVENT("twin-event-2.schema.json");
+    EVENT("twin-event-2.schema.json"),
+    COMMAND("command-1.schema.json"),
+    COMMAND_RESPONSE("command-response-1.schema.json");
 
     /** Where the schemas live, from the runtime module's directory (Maven runs tests there). */
     static final Path DIRECTORY = Path.of("../docs/schemas");
