@@ -250,12 +250,13 @@ public final class Daemon implements AutoCloseable {
             }
             return new TwinPublisher(
                     PublisherConfig.defaults(
-                            config.mqttUri(),
-                            config.topics(),
-                            config.publishRateHz(),
-                            config.stateDir()),
+                                    config.mqttUri(),
+                                    config.topics(),
+                                    config.publishRateHz(),
+                                    config.stateDir())
+                            .withSecurity(config.mqttUri(), config.mqttSecurity()),
                     commandListener);
-        } catch (MqttException | OutboxException | IllegalArgumentException e) {
+        } catch (MqttException | OutboxException | IOException | IllegalArgumentException e) {
             throw new DaemonException(
                     DaemonException.Code.MQTT_FAILED,
                     "cannot publish ("

@@ -1,6 +1,7 @@
 package dev.edgetwin.runtime;
 
 import dev.edgetwin.profiles.DeviceProfile;
+import dev.edgetwin.runtime.mqtt.BrokerSecurity;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinTopics;
@@ -33,6 +34,8 @@ import java.util.Objects;
  * @param eventRules the path corridor and fall rules of the twin's events
  * @param detectorLayout the detector's output layout; AUTO recognises it from the output shape and
  *     the model's metadata
+ * @param mqttSecurity TLS, mutual TLS and the MQTT username/password of the external broker (JSON
+ *     codec); {@link BrokerSecurity#none()}: plain TCP, anonymous
  */
 public record DaemonConfig(
         String site,
@@ -51,7 +54,8 @@ public record DaemonConfig(
         Path stateDir,
         TwinCodec twinCodec,
         EventDetector.Rules eventRules,
-        OutputLayout detectorLayout) {
+        OutputLayout detectorLayout,
+        BrokerSecurity mqttSecurity) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 1883;
@@ -88,10 +92,61 @@ public record DaemonConfig(
         Objects.requireNonNull(twinCodec, "twinCodec");
         Objects.requireNonNull(eventRules, "eventRules");
         Objects.requireNonNull(detectorLayout, "detectorLayout");
+        Objects.requireNonNull(mqttSecurity, "mqttSecurity");
+        if (embeddedBroker && mqttSecurity.tls()) {
+            throw new IllegalArgumentException(
+                    "the embedded broker speaks plain TCP only: TLS needs an external broker"
+                            + " (--external-broker)");
+        }
+        if (twinCodec == TwinCodec.SPARKPLUG && !mqttSecurity.equals(BrokerSecurity.none())) {
+            throw new IllegalArgumentException(
+                    "TLS and MQTT credentials are not wired into the sparkplug codec yet; use"
+                            + " --twin-codec json, or a plain broker");
+        }
+    }
+
+    /** As the canonical constructor, with plain TCP and no credentials. */
+    public DaemonConfig(
+            String site,
+            String robotId,
+            String mqttHost,
+            int mqttPort,
+            boolean embeddedBroker,
+            Path modelPath,
+            Path int8ModelPath,
+            Path modelCacheDir,
+            double cameraFps,
+            double publishRateHz,
+            float confidenceThreshold,
+            long seed,
+            DeviceProfile profile,
+            Path stateDir,
+            TwinCodec twinCodec,
+            EventDetector.Rules eventRules,
+            OutputLayout detectorLayout) {
+        this(
+                site,
+                robotId,
+                mqttHost,
+                mqttPort,
+                embeddedBroker,
+                modelPath,
+                int8ModelPath,
+                modelCacheDir,
+                cameraFps,
+                publishRateHz,
+                confidenceThreshold,
+                seed,
+                profile,
+                stateDir,
+                twinCodec,
+                eventRules,
+                detectorLayout,
+                BrokerSecurity.none());
     }
 
     public String mqttUri() {
-        return "tcp://" + mqttHost + ":" + mqttPort;
+        return mqttSecurity.scheme() + "://" + mqttHost + ":" + mqttPort;
     }
 
     public TwinTopics topics() {

@@ -8,9 +8,11 @@ import dev.edgetwin.runtime.DaemonException;
 import dev.edgetwin.runtime.FrameFeed;
 import dev.edgetwin.runtime.ProfileSelection;
 import dev.edgetwin.runtime.SimulatedFeed;
+import dev.edgetwin.runtime.mqtt.BrokerSecurity;
 import dev.edgetwin.runtime.twin.EventDetector;
 import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.vision.OutputLayout;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +69,42 @@ final class RunCommand implements Callable<Integer> {
             description =
                     "Do not start the embedded broker; publish to the broker at --mqtt-host:--mqtt-port.")
     boolean externalBroker;
+
+    @Option(
+            names = "--mqtt-tls",
+            description =
+                    "Connect to the external broker with TLS (ssl://); it must present a certificate for --mqtt-host, trusted by --mqtt-ca (or the JVM's trust store).")
+    boolean mqttTls;
+
+    @Option(
+            names = "--mqtt-ca",
+            paramLabel = "FILE",
+            description =
+                    "PEM CA certificate(s) the broker's certificate must chain to (with --mqtt-tls).")
+    Path mqttCa;
+
+    @Option(
+            names = "--mqtt-cert",
+            paramLabel = "FILE",
+            description = "PEM client certificate for mutual TLS (with --mqtt-key).")
+    Path mqttCert;
+
+    @Option(
+            names = "--mqtt-key",
+            paramLabel = "FILE",
+            description =
+                    "PEM client private key (unencrypted PKCS#8, 'BEGIN PRIVATE KEY') for mutual TLS.")
+    Path mqttKey;
+
+    @Option(names = "--mqtt-username", paramLabel = "NAME", description = "MQTT username.")
+    String mqttUsername;
+
+    @Option(
+            names = "--mqtt-password-file",
+            paramLabel = "FILE",
+            description =
+                    "File whose first line is the MQTT password (never logged). Without it, the environment variable EDGETWIN_MQTT_PASSWORD if set.")
+    Path mqttPasswordFile;
 
     @Option(
             names = "--model",
@@ -185,6 +223,31 @@ final class RunCommand implements Callable<Integer> {
             description = "Seed of the simulated factory. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    /** Environment variable the MQTT password is read from when no file is given. */
+    static final String PASSWORD_VARIABLE = "EDGETWIN_MQTT_PASSWORD";
+
+    /** TLS and credentials from the options; the password from its file or the environment. */
+    private BrokerSecurity brokerSecurity() throws IOException {
+        BrokerSecurity.Secret password = null;
+        if (mqttPasswordFile != null) {
+            if (mqttUsername == null) {
+                throw new IllegalArgumentException("--mqtt-password-file needs --mqtt-username");
+            }
+            password = BrokerSecurity.Secret.fromFile(mqttPasswordFile);
+        } else if (mqttUsername != null) {
+            String v = System.getenv(PASSWORD_VARIABLE);
+            if (v != null && !v.isEmpty()) {
+                password = BrokerSecurity.Secret.fromEnvironment(PASSWORD_VARIABLE);
+            }
+        }
+        if ((mqttTls || mqttUsername != null) && !externalBroker) {
+            throw new IllegalArgumentException(
+                    "--mqtt-tls and --mqtt-username are for an external broker: add"
+                            + " --external-broker");
+        }
+        return new BrokerSecurity(mqttTls, mqttCa, mqttCert, mqttKey, mqttUsername, password);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -227,8 +290,9 @@ final class RunCommand implements Callable<Integer> {
                                             ""),
                             twinCodec,
                             eventRules,
-                            detectorLayout(detectorLayoutName));
-        } catch (IllegalArgumentException e) {
+                            detectorLayout(detectorLayoutName),
+                            brokerSecurity());
+        } catch (IllegalArgumentException | IOException e) {
             err.printf("edgetwin run: %s%n", e.getMessage());
             err.flush();
             return EXIT_BAD_OPTION;

@@ -80,6 +80,19 @@ public final class MosquittoBroker implements AutoCloseable {
      */
     public static MosquittoBroker start(Path directory, int port, boolean persistent)
             throws IOException {
+        return start(directory, port, persistent, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, with more options for the listener, one a line (e.g.
+     * {@code cafile}, {@code certfile}, {@code keyfile}, {@code require_certificate true}, {@code
+     * password_file}, {@code allow_anonymous false}); without an {@code allow_anonymous} line,
+     * anonymous clients are allowed.
+     */
+    public static MosquittoBroker start(
+            Path directory, int port, boolean persistent, List<String> listenerOptions)
+            throws IOException {
+        Objects.requireNonNull(listenerOptions, "listenerOptions");
         Objects.requireNonNull(directory, "directory");
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [1, 65535], got " + port);
@@ -92,15 +105,23 @@ public final class MosquittoBroker implements AutoCloseable {
                                                         + " /usr/sbin): apt-get install mosquitto"));
         Files.createDirectories(directory);
         MosquittoBroker broker = new MosquittoBroker(exe, directory, port);
-        broker.writeConfig(persistent);
+        broker.writeConfig(persistent, listenerOptions);
         broker.startProcess();
         return broker;
     }
 
-    private void writeConfig(boolean persistent) throws IOException {
+    private void writeConfig(boolean persistent, List<String> listenerOptions) throws IOException {
         StringBuilder c = new StringBuilder();
         c.append("listener ").append(port).append(" 127.0.0.1\n");
-        c.append("allow_anonymous true\n");
+        for (String line : listenerOptions) {
+            if (line.contains("\n")) {
+                throw new IllegalArgumentException("one option a line, got '" + line + "'");
+            }
+            c.append(line).append('\n');
+        }
+        if (listenerOptions.stream().noneMatch(l -> l.startsWith("allow_anonymous"))) {
+            c.append("allow_anonymous true\n");
+        }
         // Started as root, Mosquitto switches to the user "mosquitto", who may not write to our
         // data directory; as this user it keeps running as whoever started it.
         c.append("user ").append(System.getProperty("user.name")).append('\n');

@@ -27,6 +27,8 @@ import java.util.Objects;
  *     outbox on the broker's PUBACK) or 0 (a record leaves the outbox once Paho has written it to
  *     the socket, so what the broker had not forwarded when it went away is lost; for benchmarks
  *     and telemetry that may be lost). The Last Will is QoS 1 either way
+ * @param security TLS, mutual TLS and credentials ({@link BrokerSecurity#none()} for plain TCP);
+ *     its TLS setting must match the URI's scheme ({@code ssl://} or {@code tcp://})
  */
 public record PublisherConfig(
         String serverUri,
@@ -38,7 +40,8 @@ public record PublisherConfig(
         Duration connectTimeout,
         Duration initialBackoff,
         Duration maxBackoff,
-        int qos) {
+        int qos,
+        BrokerSecurity security) {
 
     public PublisherConfig {
         Objects.requireNonNull(serverUri, "serverUri");
@@ -48,6 +51,14 @@ public record PublisherConfig(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(security, "security");
+        if (!serverUri.startsWith(security.scheme() + "://")) {
+            throw new IllegalArgumentException(
+                    "serverUri "
+                            + serverUri
+                            + " does not match the security settings: TLS "
+                            + (security.tls() ? "on needs ssl://" : "off needs tcp://"));
+        }
         if (!(maxRateHz > 0) || !Double.isFinite(maxRateHz)) {
             throw new IllegalArgumentException(
                     "maxRateHz must be a positive number of Hz, got " + maxRateHz);
@@ -77,7 +88,8 @@ public record PublisherConfig(
     /**
      * The defaults: the outbox in {@code stateDirectory/outbox} ({@link OutboxConfig#defaults}),
      * the epoch in {@code stateDirectory/session.epoch}, 1000 in flight, a 10 s CONNACK timeout,
-     * backoff from 0.5 s to 30 s, QoS 1.
+     * backoff from 0.5 s to 30 s, QoS 1; for an {@code ssl://} URI, TLS trusting the JVM's default
+     * trust store, else plain TCP; no credentials.
      */
     public static PublisherConfig defaults(
             String serverUri, TwinTopics topics, double maxRateHz, Path stateDirectory) {
@@ -91,7 +103,10 @@ public record PublisherConfig(
                 Duration.ofSeconds(10),
                 Duration.ofMillis(500),
                 Duration.ofSeconds(30),
-                1);
+                1,
+                serverUri.startsWith("ssl://")
+                        ? new BrokerSecurity(true, null, null, null, null, null)
+                        : BrokerSecurity.none());
     }
 
     /** This configuration with other reconnection timings (tests, or a fast local broker). */
@@ -107,7 +122,8 @@ public record PublisherConfig(
                 connectTimeout,
                 initialBackoff,
                 maxBackoff,
-                qos);
+                qos,
+                security);
     }
 
     /** This configuration with another QoS (0 or 1). */
@@ -122,7 +138,27 @@ public record PublisherConfig(
                 connectTimeout,
                 initialBackoff,
                 maxBackoff,
-                qos);
+                qos,
+                security);
+    }
+
+    /**
+     * This configuration with TLS and credentials, and {@code serverUri} (whose scheme must match
+     * {@code security.tls()}).
+     */
+    public PublisherConfig withSecurity(String serverUri, BrokerSecurity security) {
+        return new PublisherConfig(
+                serverUri,
+                topics,
+                maxRateHz,
+                outbox,
+                epochFile,
+                maxInflight,
+                connectTimeout,
+                initialBackoff,
+                maxBackoff,
+                qos,
+                security);
     }
 
     /** This configuration with another outbox (e.g. another fsync policy). */
@@ -137,6 +173,7 @@ public record PublisherConfig(
                 connectTimeout,
                 initialBackoff,
                 maxBackoff,
-                qos);
+                qos,
+                security);
     }
 }

@@ -90,6 +90,7 @@ public final class TwinPublisher implements TwinSink {
     private final ArrayBlockingQueue<TwinEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
     private final ArrayBlockingQueue<Response> responses = new ArrayBlockingQueue<>(RESPONSE_QUEUE);
     private final CommandListener commandListener;
+    private final javax.net.ssl.SSLSocketFactory socketFactory;
     private final AtomicLong commandsReceived = new AtomicLong();
     private final AtomicLong responsesRefused = new AtomicLong();
     private volatile boolean rebirthRequested;
@@ -119,8 +120,10 @@ public final class TwinPublisher implements TwinSink {
      *
      * @throws OutboxException if the outbox or the epoch file cannot be opened (locked, corrupt
      *     epoch, I/O)
+     * @throws java.io.IOException if a TLS file cannot be read or understood (the message names it)
      */
-    public TwinPublisher(PublisherConfig config) throws MqttException, OutboxException {
+    public TwinPublisher(PublisherConfig config)
+            throws MqttException, OutboxException, java.io.IOException {
         this(config, CommandListener.UNWIRED);
     }
 
@@ -129,8 +132,9 @@ public final class TwinPublisher implements TwinSink {
      * stop} commands.
      */
     public TwinPublisher(PublisherConfig config, CommandListener commandListener)
-            throws MqttException, OutboxException {
+            throws MqttException, OutboxException, java.io.IOException {
         this.config = config;
+        this.socketFactory = config.security().tls() ? config.security().socketFactory() : null;
         this.topics = config.topics();
         this.commandListener = java.util.Objects.requireNonNull(commandListener, "commandListener");
         this.minIntervalNanos = (long) (1e9 / config.maxRateHz());
@@ -492,6 +496,18 @@ public final class TwinPublisher implements TwinSink {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout((int) config.connectTimeout().getSeconds());
         options.setMaxInflight(config.maxInflight());
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+            options.setHttpsHostnameVerificationEnabled(
+                    true); // the broker's name or IP in its cert
+        }
+        BrokerSecurity security = config.security();
+        if (security.username() != null) {
+            options.setUserName(security.username());
+            if (security.password() != null) {
+                options.setPassword(security.password().chars());
+            }
+        }
         options.setWill(
                 topics.status(),
                 TwinJson.encodeStatus(

@@ -50,6 +50,68 @@ class RunCommandTest {
     }
 
     @Test
+    void tlsAndCredentialOptionsAreCheckedByNameAndThePasswordIsNeverPrinted() throws Exception {
+        String c = cache.toString();
+        CliRun tls = CliRun.execute("run", "--mqtt-tls", "--model-cache", c);
+        assertEquals(RunCommand.EXIT_BAD_OPTION, tls.code(), tls.err());
+        assertTrue(tls.err().contains("add --external-broker"), tls.err());
+
+        CliRun ca =
+                CliRun.execute(
+                        "run", "--external-broker", "--mqtt-ca", "ca.pem", "--model-cache", c);
+        assertEquals(RunCommand.EXIT_BAD_OPTION, ca.code(), ca.err());
+        assertTrue(ca.err().contains("turn TLS on (--mqtt-tls)"), ca.err());
+
+        Path missing = cache.resolve("no-such-password");
+        CliRun noFile =
+                CliRun.execute(
+                        "run",
+                        "--external-broker",
+                        "--mqtt-username",
+                        "robot",
+                        "--mqtt-password-file",
+                        missing.toString(),
+                        "--model-cache",
+                        c);
+        assertEquals(RunCommand.EXIT_BAD_OPTION, noFile.code(), noFile.err());
+        assertTrue(
+                noFile.err().contains("password file " + missing + " does not exist"),
+                noFile.err());
+
+        java.nio.file.Files.createDirectories(cache);
+        Path password = java.nio.file.Files.writeString(cache.resolve("pw"), "hunter2-secret\n");
+        CliRun noUser =
+                CliRun.execute(
+                        "run",
+                        "--external-broker",
+                        "--mqtt-password-file",
+                        password.toString(),
+                        "--model-cache",
+                        c);
+        assertEquals(RunCommand.EXIT_BAD_OPTION, noUser.code(), noUser.err());
+        assertTrue(
+                noUser.err().contains("--mqtt-password-file needs --mqtt-username"), noUser.err());
+
+        CliRun sparkplug =
+                CliRun.execute(
+                        "run",
+                        "--external-broker",
+                        "--twin-codec",
+                        "sparkplug",
+                        "--mqtt-username",
+                        "robot",
+                        "--mqtt-password-file",
+                        password.toString(),
+                        "--model-cache",
+                        c);
+        assertEquals(RunCommand.EXIT_BAD_OPTION, sparkplug.code(), sparkplug.err());
+        assertTrue(sparkplug.err().contains("not wired into the sparkplug codec"), sparkplug.err());
+        for (CliRun r : new CliRun[] {noUser, sparkplug}) {
+            assertTrue(!r.err().contains("hunter2") && !r.out().contains("hunter2"), r.err());
+        }
+    }
+
+    @Test
     void theDetectorLayoutOptionReachesTheDetector() throws Exception {
         CliRun bad =
                 CliRun.execute(
