@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments: {@code brokerUri stateDir site robot firstId rateHz maxSeconds}. Event {@code k}
  * (from {@code firstId}) is an {@code appeared} event of object {@code k}, so a subscriber can tell
- * runs and order apart. Prints {@code started epoch=E} once the publisher runs; stops cleanly
+ * runs and order apart; with rate 0 it offers none (a run that only sends what the outbox holds).
+ * Prints {@code started epoch=E} once the publisher runs, a progress line every 2 s; stops cleanly
  * (offline status, drain, disconnect) on a {@code stop} line or the end of stdin (the test JVM went
  * away), or after {@code maxSeconds}, and prints {@code stopped offered=N ...}.
  */
@@ -66,13 +67,39 @@ public final class EventLoadPublisher {
         try (TwinPublisher publisher = new TwinPublisher(config)) {
             System.out.println("started epoch=" + publisher.epoch());
             System.out.flush();
-            long interval = (long) (1e9 / rate);
+            long interval = rate > 0 ? (long) (1e9 / rate) : TimeUnit.MILLISECONDS.toNanos(100);
             long start = System.nanoTime();
             long due = start;
+            long nextReport = start + TimeUnit.SECONDS.toNanos(2);
             while (stopper.isAlive() && System.nanoTime() - start < maxNanos) {
+                long now = System.nanoTime();
+                if (now - nextReport >= 0) {
+                    nextReport += TimeUnit.SECONDS.toNanos(2);
+                    PublisherCounters c = publisher.counters();
+                    System.out.println(
+                            "t="
+                                    + TimeUnit.NANOSECONDS.toSeconds(now - start)
+                                    + "s offered="
+                                    + offered
+                                    + " acknowledged="
+                                    + c.acknowledged()
+                                    + " backlog="
+                                    + c.outbox().backlogRecords()
+                                    + " connects="
+                                    + c.connects()
+                                    + " failed="
+                                    + c.failed()
+                                    + " connected="
+                                    + publisher.isConnected());
+                    System.out.flush();
+                }
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait); // the event rate, not synchronisation
+                }
+                due += interval;
+                if (rate <= 0) {
+                    continue;
                 }
                 long id = firstId + offered;
                 publisher.offerEvent(
@@ -84,7 +111,6 @@ public final class EventLoadPublisher {
                                 (id % 1000) / 100.0,
                                 -0.5));
                 offered++;
-                due += interval;
             }
             PublisherCounters c = publisher.counters();
             System.out.println(
