@@ -19,6 +19,7 @@ import dev.edgetwin.runtime.mqtt.outbox.OutboxException;
 import dev.edgetwin.runtime.pipeline.LatencyHistogram;
 import dev.edgetwin.runtime.pipeline.PipelineResult;
 import dev.edgetwin.runtime.pipeline.VisionPipeline;
+import dev.edgetwin.runtime.sparkplug.BdSeqFile;
 import dev.edgetwin.runtime.sparkplug.SparkplugConfig;
 import dev.edgetwin.runtime.sparkplug.SparkplugPublisher;
 import dev.edgetwin.runtime.twin.CommandListener;
@@ -244,9 +245,12 @@ public final class Daemon implements AutoCloseable {
             throws DaemonException {
         try {
             if (config.twinCodec() == TwinCodec.SPARKPLUG) {
+                BdSeqFile bdSeq = BdSeqFile.at(config.stateDir().resolve("sparkplug.bdseq"));
                 return SparkplugPublisher.start(
                         SparkplugConfig.forTwin(
-                                config.mqttUri(), config.topics(), config.publishRateHz()));
+                                        config.mqttUri(), config.topics(), config.publishRateHz())
+                                .withFirstBdSeq(bdSeq.next()),
+                        bdSeq);
             }
             return new TwinPublisher(
                     PublisherConfig.defaults(

@@ -69,6 +69,12 @@ public record SparkplugConfig(
         }
     }
 
+    /** This configuration with another first bdSeq (the one a {@link BdSeqFile} kept). */
+    public SparkplugConfig withFirstBdSeq(int firstBdSeq) {
+        return new SparkplugConfig(
+                serverUri, groupId, edgeNodeId, clientId, maxRateHz, keepAliveSeconds, firstBdSeq);
+    }
+
     /**
      * The mapping the daemon uses: group = site, edge node = robot, keep-alive 30 s, bdSeq from 0,
      * client id {@code edgetwin-spb-<site>-<robot>}.

@@ -4,6 +4,7 @@ import dev.edgetwin.runtime.LatestSlot;
 import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinSink;
 import dev.edgetwin.runtime.twin.TwinState;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,13 +53,16 @@ public final class SparkplugPublisher implements TwinSink {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int bdSeq = -1;
+    private final BdSeqFile bdSeqFile;
 
     /** The newest state taken from {@link #pending}; publisher thread only. */
     private TwinState latest;
 
-    private SparkplugPublisher(SparkplugConfig config, LongSupplier epochMillis)
+    private SparkplugPublisher(
+            SparkplugConfig config, LongSupplier epochMillis, BdSeqFile bdSeqFile)
             throws MqttException {
         this.config = config;
+        this.bdSeqFile = bdSeqFile;
         this.session = new SparkplugSession(config.topics(), config.firstBdSeq(), epochMillis);
         this.minIntervalNanos = (long) (1e9 / config.maxRateHz());
         this.client =
@@ -73,10 +77,26 @@ public final class SparkplugPublisher implements TwinSink {
         return start(config, System::currentTimeMillis);
     }
 
+    /**
+     * As {@link #start(SparkplugConfig)}, keeping the bdSeq across restarts: before each connection
+     * attempt the next value is stored in {@code bdSeqFile}. Pass {@code
+     * config.withFirstBdSeq(bdSeqFile.next())}.
+     */
+    public static SparkplugPublisher start(SparkplugConfig config, BdSeqFile bdSeqFile)
+            throws MqttException {
+        SparkplugPublisher p =
+                new SparkplugPublisher(
+                        config,
+                        System::currentTimeMillis,
+                        java.util.Objects.requireNonNull(bdSeqFile, "bdSeqFile"));
+        p.thread.start();
+        return p;
+    }
+
     /** As {@link #start(SparkplugConfig)}, with the clock for payload timestamps. */
     static SparkplugPublisher start(SparkplugConfig config, LongSupplier epochMillis)
             throws MqttException {
-        SparkplugPublisher p = new SparkplugPublisher(config, epochMillis);
+        SparkplugPublisher p = new SparkplugPublisher(config, epochMillis, null);
         p.thread.start();
         return p;
     }
@@ -205,6 +225,18 @@ public final class SparkplugPublisher implements TwinSink {
     private boolean connectAndBirth() throws InterruptedException {
         SparkplugMessage will = session.beginConnect();
         bdSeq = session.bdSeq();
+        if (bdSeqFile != null) {
+            try {
+                // Stored before the CONNECT carries this bdSeq: a crash never reuses it.
+                bdSeqFile.store((bdSeq + 1) & 0xFF);
+            } catch (IOException e) {
+                Logger.warn(
+                        "Storing the next bdSeq in {} failed: {}; a restart may repeat bdSeq {}",
+                        bdSeqFile.path(),
+                        e.getMessage(),
+                        bdSeq);
+            }
+        }
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true); // Sparkplug 3.0 requires it with MQTT 3.1.1

@@ -6,10 +6,14 @@ import static dev.edgetwin.runtime.sparkplug.TwinStates.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
 import dev.edgetwin.vision.RobotPose;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,6 +27,7 @@ import org.eclipse.tahu.message.SparkplugBPayloadDecoder;
 import org.eclipse.tahu.message.model.SparkplugBPayload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The edge node against the embedded broker, seen by a plain Paho subscriber (a "host"). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -112,6 +117,37 @@ class SparkplugPublisherTest {
     private static SparkplugConfig config(EmbeddedBroker broker) {
         return new SparkplugConfig(
                 broker.uri(), "site-a", "robot-7", "edge-" + System.nanoTime(), 50, 30, 0);
+    }
+
+    @Test
+    void aRestartedNodeTakesTheNextBdSeqFromItsFile(@TempDir Path dir) throws Exception {
+        BdSeqFile file = BdSeqFile.at(dir.resolve("sparkplug.bdseq"));
+        assertEquals(0, file.next(), "no file: start at 0");
+        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", EmbeddedBroker.freePort());
+                Host host = new Host(broker.uri())) {
+            for (int run = 0; run < 2; run++) {
+                SparkplugPublisher edge =
+                        SparkplugPublisher.start(config(broker).withFirstBdSeq(file.next()), file);
+                try {
+                    assertEquals(run, host.next("NBIRTH").bdSeq(), "run " + run);
+                } finally {
+                    edge.close();
+                }
+                assertEquals(run, host.next("NDEATH").bdSeq(), "run " + run + "'s clean NDEATH");
+            }
+        }
+        assertEquals(2, file.next(), "stored before each connect: the next one");
+
+        file.store(255);
+        assertEquals(255, file.next());
+        for (String bad : new String[] {"256\n", "-1\n", "seven\n", ""}) {
+            Files.writeString(file.path(), bad);
+            IOException e = assertThrows(IOException.class, file::next, bad);
+            assertTrue(
+                    e.getMessage().contains(file.path().toString())
+                            && e.getMessage().contains("0-255"),
+                    e.getMessage());
+        }
     }
 
     @Test
