@@ -24,7 +24,11 @@ import java.util.concurrent.TimeUnit;
  * autosave_interval 1}): Mosquitto 2.0 persists by snapshot, not by a log, so this is the closest
  * it comes to keeping what it acknowledged across a SIGKILL. Queues for offline clients are
  * unbounded ({@code max_queued_messages 0}: the default of 1000 would drop messages for a
- * subscriber that is away longer). The log goes to {@code directory/mosquitto.log}.
+ * subscriber that is away longer), and up to 1000 QoS 1 messages may be in flight to a client
+ * ({@code max_inflight_messages}; with the default of 20 a lagging subscriber's messages wait in
+ * the broker's queue). It runs as the user who started it ({@code user}: started as root, Mosquitto
+ * would switch to the user {@code mosquitto}, who cannot write to our directory). The log goes to
+ * {@code directory/mosquitto.log}.
  *
  * <p>Owns its process: {@link #close()} stops it (SIGTERM, then SIGKILL) and may be called twice.
  * Not thread-safe.
@@ -126,6 +130,7 @@ public final class MosquittoBroker implements AutoCloseable {
         // data directory; as this user it keeps running as whoever started it.
         c.append("user ").append(System.getProperty("user.name")).append('\n');
         c.append("max_queued_messages 0\n");
+        c.append("max_inflight_messages 1000\n");
         c.append("log_dest stderr\n");
         c.append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
         if (persistent) {

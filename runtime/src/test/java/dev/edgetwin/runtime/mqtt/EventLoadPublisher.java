@@ -41,7 +41,9 @@ public final class EventLoadPublisher {
         PublisherConfig config =
                 PublisherConfig.defaults(uri, topics, 5, stateDir)
                         .withTimings(
-                                Duration.ofSeconds(2),
+                                // The daemon's CONNACK timeout (a loaded broker may be slow to
+                                // answer), a quicker first retry than its 0.5 s.
+                                Duration.ofSeconds(10),
                                 Duration.ofMillis(100),
                                 Duration.ofSeconds(1));
         Thread stopper =
