@@ -249,7 +249,8 @@ public final class Daemon implements AutoCloseable {
                 return SparkplugPublisher.start(
                         SparkplugConfig.forTwin(
                                         config.mqttUri(), config.topics(), config.publishRateHz())
-                                .withFirstBdSeq(bdSeq.next()),
+                                .withFirstBdSeq(bdSeq.next())
+                                .withSecurity(config.mqttUri(), config.mqttSecurity()),
                         bdSeq);
             }
             return new TwinPublisher(

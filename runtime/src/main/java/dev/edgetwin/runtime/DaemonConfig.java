@@ -98,11 +98,6 @@ public record DaemonConfig(
                     "the embedded broker speaks plain TCP only: TLS needs an external broker"
                             + " (--external-broker)");
         }
-        if (twinCodec == TwinCodec.SPARKPLUG && !mqttSecurity.equals(BrokerSecurity.none())) {
-            throw new IllegalArgumentException(
-                    "TLS and MQTT credentials are not wired into the sparkplug codec yet; use"
-                            + " --twin-codec json, or a plain broker");
-        }
     }
 
     /** As the canonical constructor, with plain TCP and no credentials. */

@@ -1,6 +1,8 @@
 package dev.edgetwin.runtime.sparkplug;
 
+import dev.edgetwin.runtime.mqtt.BrokerSecurity;
 import dev.edgetwin.runtime.twin.TwinTopics;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,9 @@ import java.util.regex.Pattern;
  *     the robot goes silent
  * @param firstBdSeq the bdSeq of the first connection attempt, 0..255 (a daemon that persists it
  *     passes the next value here)
+ * @param security TLS, mutual TLS and credentials, as for the JSON publisher ({@link
+ *     BrokerSecurity#none()}: none; an {@code ssl://} URI then trusts the JVM's default trust
+ *     store)
  */
 public record SparkplugConfig(
         String serverUri,
@@ -29,7 +34,8 @@ public record SparkplugConfig(
         String clientId,
         double maxRateHz,
         int keepAliveSeconds,
-        int firstBdSeq) {
+        int firstBdSeq,
+        BrokerSecurity security) {
 
     /**
      * Sparkplug forbids '/', '+' and '#' in ids; this is stricter (the twin's topic levels), so the
@@ -67,12 +73,61 @@ public record SparkplugConfig(
         if (firstBdSeq < 0 || firstBdSeq > 255) {
             throw new IllegalArgumentException("firstBdSeq must be in 0..255, got " + firstBdSeq);
         }
+        Objects.requireNonNull(security, "security");
+        if (security.tls() != serverUri.startsWith("ssl://")
+                && !security.equals(BrokerSecurity.none())) {
+            throw new IllegalArgumentException(
+                    "serverUri "
+                            + serverUri
+                            + " does not match the security settings: TLS "
+                            + (security.tls() ? "on needs ssl://" : "off needs tcp://"));
+        }
+    }
+
+    /** As the canonical constructor, without TLS material or credentials. */
+    public SparkplugConfig(
+            String serverUri,
+            String groupId,
+            String edgeNodeId,
+            String clientId,
+            double maxRateHz,
+            int keepAliveSeconds,
+            int firstBdSeq) {
+        this(
+                serverUri,
+                groupId,
+                edgeNodeId,
+                clientId,
+                maxRateHz,
+                keepAliveSeconds,
+                firstBdSeq,
+                BrokerSecurity.none());
     }
 
     /** This configuration with another first bdSeq (the one a {@link BdSeqFile} kept). */
     public SparkplugConfig withFirstBdSeq(int firstBdSeq) {
         return new SparkplugConfig(
-                serverUri, groupId, edgeNodeId, clientId, maxRateHz, keepAliveSeconds, firstBdSeq);
+                serverUri,
+                groupId,
+                edgeNodeId,
+                clientId,
+                maxRateHz,
+                keepAliveSeconds,
+                firstBdSeq,
+                security);
+    }
+
+    /** This configuration with TLS and credentials, and the URI (whose scheme must match). */
+    public SparkplugConfig withSecurity(String serverUri, BrokerSecurity security) {
+        return new SparkplugConfig(
+                serverUri,
+                groupId,
+                edgeNodeId,
+                clientId,
+                maxRateHz,
+                keepAliveSeconds,
+                firstBdSeq,
+                security);
     }
 
     /**

@@ -54,15 +54,18 @@ public final class SparkplugPublisher implements TwinSink {
     private volatile boolean running = true;
     private volatile int bdSeq = -1;
     private final BdSeqFile bdSeqFile;
+    private final javax.net.ssl.SSLSocketFactory socketFactory;
 
     /** The newest state taken from {@link #pending}; publisher thread only. */
     private TwinState latest;
 
     private SparkplugPublisher(
             SparkplugConfig config, LongSupplier epochMillis, BdSeqFile bdSeqFile)
-            throws MqttException {
+            throws MqttException, IOException {
         this.config = config;
         this.bdSeqFile = bdSeqFile;
+        this.socketFactory =
+                config.serverUri().startsWith("ssl://") ? config.security().socketFactory() : null;
         this.session = new SparkplugSession(config.topics(), config.firstBdSeq(), epochMillis);
         this.minIntervalNanos = (long) (1e9 / config.maxRateHz());
         this.client =
@@ -73,7 +76,8 @@ public final class SparkplugPublisher implements TwinSink {
     }
 
     /** Starts publishing to {@code config.serverUri()}; connects in the background. */
-    public static SparkplugPublisher start(SparkplugConfig config) throws MqttException {
+    public static SparkplugPublisher start(SparkplugConfig config)
+            throws MqttException, IOException {
         return start(config, System::currentTimeMillis);
     }
 
@@ -83,7 +87,7 @@ public final class SparkplugPublisher implements TwinSink {
      * config.withFirstBdSeq(bdSeqFile.next())}.
      */
     public static SparkplugPublisher start(SparkplugConfig config, BdSeqFile bdSeqFile)
-            throws MqttException {
+            throws MqttException, IOException {
         SparkplugPublisher p =
                 new SparkplugPublisher(
                         config,
@@ -95,7 +99,7 @@ public final class SparkplugPublisher implements TwinSink {
 
     /** As {@link #start(SparkplugConfig)}, with the clock for payload timestamps. */
     static SparkplugPublisher start(SparkplugConfig config, LongSupplier epochMillis)
-            throws MqttException {
+            throws MqttException, IOException {
         SparkplugPublisher p = new SparkplugPublisher(config, epochMillis, null);
         p.thread.start();
         return p;
@@ -245,6 +249,16 @@ public final class SparkplugPublisher implements TwinSink {
         options.setConnectionTimeout(10);
         options.setMaxInflight(1000);
         options.setWill(will.topic(), will.payload(), will.qos(), false);
+        if (socketFactory != null) {
+            options.setSocketFactory(socketFactory);
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
+        if (config.security().username() != null) {
+            options.setUserName(config.security().username());
+            if (config.security().password() != null) {
+                options.setPassword(config.security().password().chars());
+            }
+        }
         try {
             client.connect(options).waitForCompletion(15_000);
             if (!client.isConnected()) {

@@ -179,6 +179,68 @@ class MosquittoTlsTest {
         }
     }
 
+    @Test
+    void theSparkplugCodecConnectsWithMutualTlsAndAPassword() throws Exception {
+        TestCertificates pki = TestCertificates.create(dir.resolve("pki"));
+        Path passwords = dir.resolve("mosquitto.passwd");
+        Process p =
+                new ProcessBuilder(
+                                "mosquitto_passwd",
+                                "-c",
+                                "-b",
+                                passwords.toString(),
+                                "robot-3",
+                                "sparkplug pass")
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(
+                p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "mosquitto_passwd: " + out);
+        int port = EmbeddedBroker.freePort();
+        String uri = "ssl://127.0.0.1:" + port;
+        BrokerSecurity security =
+                new BrokerSecurity(
+                        true,
+                        pki.caCert(),
+                        pki.clientCert(),
+                        pki.clientKey(),
+                        "robot-3",
+                        BrokerSecurity.Secret.of("sparkplug pass".toCharArray()));
+        try (MosquittoBroker broker =
+                MosquittoBroker.start(
+                        dir.resolve("broker"),
+                        port,
+                        false,
+                        List.of(
+                                "cafile " + pki.caCert(),
+                                "certfile " + pki.serverCert(),
+                                "keyfile " + pki.serverKey(),
+                                "require_certificate true",
+                                "allow_anonymous false",
+                                "password_file " + passwords))) {
+            BlockingQueue<String> topicsSeen = new ArrayBlockingQueue<>(64);
+            MqttClient host = new MqttClient(uri, "spb-host", new MemoryPersistence());
+            host.connect(options(security));
+            host.subscribe("spBv1.0/#", 1, (t, m) -> topicsSeen.offer(t));
+            dev.edgetwin.runtime.sparkplug.SparkplugPublisher edge =
+                    dev.edgetwin.runtime.sparkplug.SparkplugPublisher.start(
+                            dev.edgetwin.runtime.sparkplug.SparkplugConfig.forTwin(uri, topics, 10)
+                                    .withSecurity(uri, security));
+            try {
+                String first = topicsSeen.poll(30, TimeUnit.SECONDS);
+                assertEquals(
+                        "spBv1.0/tls-site/NBIRTH/robot-3",
+                        first,
+                        "the NBIRTH over mutual TLS; broker log: "
+                                + Files.readString(broker.log()));
+            } finally {
+                edge.close();
+                host.disconnect();
+                host.close();
+            }
+        }
+    }
+
     private TwinState state(long seq) {
         return new TwinState(
                 topics.site(),
