@@ -91,8 +91,11 @@ public final class ModelStore {
             String runtimeVersion,
             StepListener steps)
             throws BundleException {
+        // A development build (0.1.0-SNAPSHOT) runs what the release it becomes runs.
+        ModelVersion runtime = ModelVersion.parse(runtimeVersion);
         ModelStore store =
-                new ModelStore(root, trust, limits, ModelVersion.parse(runtimeVersion), steps);
+                new ModelStore(
+                        root, trust, limits, new ModelVersion(runtime.numbers(), ""), steps);
         try {
             Files.createDirectories(root);
             store.recover();
