@@ -94,8 +94,7 @@ public final class ModelStore {
         // A development build (0.1.0-SNAPSHOT) runs what the release it becomes runs.
         ModelVersion runtime = ModelVersion.parse(runtimeVersion);
         ModelStore store =
-                new ModelStore(
-                        root, trust, limits, new ModelVersion(runtime.numbers(), ""), steps);
+                new ModelStore(root, trust, limits, new ModelVersion(runtime.numbers(), ""), steps);
         try {
             Files.createDirectories(root);
             store.recover();
