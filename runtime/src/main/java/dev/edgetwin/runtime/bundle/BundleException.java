@@ -45,6 +45,8 @@ public final class BundleException extends Exception {
         VERSION_CONFLICT,
         /** The named model or version is not installed, or there is nothing to roll back to. */
         NOT_INSTALLED,
+        /** ONNX Runtime could not load the model, or it broke the detector contract. */
+        MODEL_REJECTED,
         /** A file of the model store could not be read or written. */
         STORE_IO
     }

@@ -251,6 +251,20 @@ public final class ModelStore {
                 name + "@" + current.version() + " is active and nothing was active before it");
     }
 
+    /** The version {@link #rollback} would activate, if any. */
+    public Optional<InstalledModel> previous(String name) throws BundleException {
+        Optional<ActivePointer> p = pointer(name);
+        if (p.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String v : p.get().history()) {
+            if (Files.isDirectory(versionDirectory(name, v))) {
+                return Optional.of(describe(name, v));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The active version of {@code name}, if one is. */
     public Optional<InstalledModel> active(String name) throws BundleException {
         Optional<ActivePointer> p = pointer(name);
