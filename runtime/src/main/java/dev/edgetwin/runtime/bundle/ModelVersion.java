@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * A model or runtime version: dot-separated numbers with an optional pre-release tag, ordered as
- * semantic versions are ({@code 1.2.0-rc1 < 1.2.0 < 1.10.0}); missing numbers count as zero.
+ * semantic versions are ({@code 1.2.0-rc1 < 1.2.0 < 1.10.0}); missing numbers count as zero, and
+ * between equal numbers the shorter spelling comes first ({@code 1.2 < 1.2.0}).
  */
 public record ModelVersion(List<Integer> numbers, String preRelease)
         implements Comparable<ModelVersion> {
@@ -56,10 +57,13 @@ public record ModelVersion(List<Integer> numbers, String preRelease)
             }
         }
         // A release sorts after its pre-releases.
-        if (preRelease.isEmpty() || other.preRelease.isEmpty()) {
+        if (preRelease.isEmpty() != other.preRelease.isEmpty()) {
             return Boolean.compare(preRelease.isEmpty(), other.preRelease.isEmpty());
         }
-        return preRelease.compareTo(other.preRelease);
+        int tags = preRelease.compareTo(other.preRelease);
+        // 1.2 and 1.2.0 name the same release but different folders: order them, shorter first,
+        // so that the order agrees with equals.
+        return tags != 0 ? tags : Integer.compare(numbers.size(), other.numbers.size());
     }
 
     @Override
