@@ -575,6 +575,15 @@ public final class Daemon implements AutoCloseable {
         return n;
     }
 
+    /** Frames a pipeline stage failed on (an inference that threw, ...), all cameras together. */
+    public long framesFailed() {
+        long n = 0;
+        for (VisionPipeline<?> p : pipelines) {
+            n += p.framesFailed();
+        }
+        return n;
+    }
+
     public long statesPublished() {
         return publisher.published();
     }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Reads the metadata Ultralytics writes into exported ONNX models. */
-final class UltralyticsMetadata {
+public final class UltralyticsMetadata {
     private UltralyticsMetadata() {}
 
     /**
@@ -16,7 +16,7 @@ final class UltralyticsMetadata {
      * @throws IllegalArgumentException naming the problem when it is not such a literal or the
      *     indices are not 0..n-1
      */
-    static List<String> parseNames(String literal) {
+    public static List<String> parseNames(String literal) {
         String s = literal.strip();
         if (!s.startsWith("{") || !s.endsWith("}")) {
             throw new IllegalArgumentException(

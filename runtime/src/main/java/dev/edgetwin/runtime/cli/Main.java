@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ProfileCommand.class,
             ModelsCommand.class,
+            KeysCommand.class,
             VisionCommand.class
         })
 public final class Main implements Runnable {

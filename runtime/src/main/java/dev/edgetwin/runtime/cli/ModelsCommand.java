@@ -47,7 +47,13 @@ import picocli.CommandLine.Parameters;
         subcommands = {
             ModelsCommand.Inspect.class,
             ModelsCommand.Quantize.class,
-            ModelsEvaluateCommand.class
+            ModelsEvaluateCommand.class,
+            ModelLifecycleCommands.Pack.class,
+            ModelLifecycleCommands.Verify.class,
+            ModelLifecycleCommands.Install.class,
+            ModelLifecycleCommands.ListModels.class,
+            ModelLifecycleCommands.Activate.class,
+            ModelLifecycleCommands.Rollback.class
         })
 final class ModelsCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -130,6 +130,8 @@ final class RunCommand implements Callable<Integer> {
                     "Where generated models are kept. Default: $XDG_CACHE_HOME/edgetwin/models or ~/.cache/edgetwin/models.")
     Path modelCache;
 
+    @CommandLine.Mixin StoreOptions modelStore;
+
     @Option(
             names = "--state-dir",
             paramLabel = "DIR",
@@ -264,6 +266,7 @@ final class RunCommand implements Callable<Integer> {
         DaemonConfig config;
         try {
             TwinCodec twinCodec = TwinCodec.fromId(twinCodecName);
+            Path detector = model != null ? model : activeDetector(modelStore);
             EventDetector.Rules eventRules =
                     EventDetector.Rules.defaults().withPath(pathWidth, pathLength);
             config =
@@ -273,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
                             mqttHost,
                             mqttPort,
                             !externalBroker,
-                            model,
+                            detector,
                             int8Model,
                             modelCache != null ? modelCache : ModelCache.defaultDirectory(),
                             fps,
@@ -388,5 +391,41 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The model store's active detector when --model is not given and the store exists (verified
+     * again: a file changed at rest is not served); null for the generated reference detector.
+     */
+    static Path activeDetector(StoreOptions options) {
+        if (!java.nio.file.Files.isDirectory(options.storeDirectory())) {
+            return null;
+        }
+        try {
+            java.util.List<dev.edgetwin.runtime.bundle.InstalledModel> active =
+                    options.open().activeByRole("detector");
+            if (active.isEmpty()) {
+                return null;
+            }
+            if (active.size() > 1) {
+                Logger.warn(
+                        "Model store {}: {} active detectors; serving {}",
+                        options.storeDirectory(),
+                        active.size(),
+                        active.get(0).id());
+            }
+            dev.edgetwin.runtime.bundle.InstalledModel chosen = active.get(0);
+            options.open().verifyInstalled(chosen.name(), chosen.version());
+            Logger.info(
+                    "Serving {} from the model store {}", chosen.id(), options.storeDirectory());
+            return chosen.modelFile();
+        } catch (dev.edgetwin.runtime.bundle.BundleException e) {
+            Logger.error(
+                    "Model store {}: {} ({}); serving the generated reference detector instead",
+                    options.storeDirectory(),
+                    e.getMessage(),
+                    e.reason());
+            return null;
+        }
     }
 }
