@@ -68,6 +68,7 @@ public final class ReconnectingBridge implements AutoCloseable {
     private long connections;
     private long failedAttempts;
     private String lastFailure;
+
     /** The failure last logged: a device that stays away is logged once, not every attempt. */
     private String loggedFailure;
 

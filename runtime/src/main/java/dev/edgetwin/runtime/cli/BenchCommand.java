@@ -30,12 +30,13 @@ import picocli.CommandLine.Option;
  * {@code edgetwin bench}: how fast this machine runs the pipeline's stages on simulated frames, one
  * thread, as a field technician would check a device. Prints percentiles per stage, the machine's
  * CPU and the ONNX Runtime version. {@code edgetwin bench vision} ({@link BenchVisionCommand})
- * times the threaded pipeline against bare inference instead.
+ * times the threaded pipeline against bare inference instead; {@code edgetwin bench bridge} ({@link
+ * BenchBridgeCommand}) the firmware bridge.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchVisionCommand.class,
+        subcommands = {BenchVisionCommand.class, BenchBridgeCommand.class},
         description =
                 "Times the vision pipeline's stages on simulated frames and prints percentiles.")
 final class BenchCommand implements Callable<Integer> {

@@ -67,6 +67,26 @@ public final class SocatPtyPair implements AutoCloseable {
         }
     }
 
+    /**
+     * The first line of {@code socat -V} ("socat version 1.7.4.4 on ..."), or why there is none.
+     */
+    public static String version() {
+        try {
+            Process p = new ProcessBuilder("socat", "-V").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return text.lines()
+                    .filter(l -> l.startsWith("socat version"))
+                    .findFirst()
+                    .orElse("socat (version not reported)");
+        } catch (IOException e) {
+            return "socat not found: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "socat (interrupted)";
+        }
+    }
+
     /** The MCU's end (the simulated firmware opens it). */
     public Path mcuEnd() {
         return mcuEnd;

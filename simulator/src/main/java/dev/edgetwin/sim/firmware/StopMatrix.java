@@ -436,6 +436,8 @@ public final class StopMatrix {
             Process p =
                     new ProcessBuilder(
                                     java.toString(),
+                                    // its logs (if the classpath has a TinyLog writer) stay here
+                                    "-Dedgetwin.logDir=" + workDir,
                                     "-cp",
                                     System.getProperty("java.class.path"),
                                     HostDriverProcess.class.getName(),
