@@ -206,6 +206,7 @@ final class BenchBridgeCommand implements Callable<Integer> {
             row.put("p50Millis", r.p50Millis());
             row.put("maxMillis", r.maxMillis());
             row.put("framesRejectedByMcu", r.framesRejected());
+            row.put("commandsAcceptedAfterFault", r.commandsAcceptedAfterFault());
             List<Double> times = new ArrayList<>();
             for (StopMatrix.Trial t : result.trials()) {
                 if (t.fault() == r.fault()) {
@@ -262,18 +263,21 @@ final class BenchBridgeCommand implements Callable<Integer> {
                 d.get("watchdogMillis"), d.get("firmwareLoopMillis"), d.get("boundMillis"));
         String within = "within " + d.get("boundMillis") + " ms";
         out.printf(
-                "%-26s %6s %14s %8s %8s %14s%n",
-                "fault", "trials", within, "p50 ms", "max ms", "MCU rejected");
+                "%-26s %6s %14s %8s %8s %13s %15s%n",
+                "fault", "trials", within, "p50 ms", "max ms", "MCU rejected", "accepted after");
         for (Map<String, Object> r : (List<Map<String, Object>>) d.get("faults")) {
             out.printf(
-                    "%-26s %6d %14s %8.1f %8.1f %14d%n",
+                    "%-26s %6d %14s %8.1f %8.1f %13d %15d%n",
                     r.get("fault"),
                     r.get("trials"),
                     r.get("stoppedWithinBound") + "/" + r.get("trials"),
                     r.get("p50Millis"),
                     r.get("maxMillis"),
-                    r.get("framesRejectedByMcu"));
+                    r.get("framesRejectedByMcu"),
+                    r.get("commandsAcceptedAfterFault"));
         }
+        out.printf(
+                "MCU rejected: frames the MCU dropped as corrupt, old or duplicate; accepted after: commands it accepted between the fault and the stop%n");
         out.printf(
                 "every trial stopped within the bound: %s%n",
                 Boolean.TRUE.equals(d.get("allWithinBound")) ? "yes" : "NO");

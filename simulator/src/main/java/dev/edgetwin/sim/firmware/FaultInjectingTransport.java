@@ -52,6 +52,11 @@ final class FaultInjectingTransport implements Transport {
         }
     }
 
+    /** Writes {@code bytes} as they are, whatever the mode (a flood already corrupted them). */
+    void sendUnaltered(byte[] bytes) throws TransportException {
+        inner.sendRaw(bytes);
+    }
+
     /** A copy of {@code frame} with one bit flipped before its final 0x00 delimiter. */
     byte[] corrupt(byte[] frame) {
         byte[] copy = frame.clone();

@@ -112,8 +112,15 @@ public final class StopMatrix {
      *     within {@link #WAIT}
      * @param framesRejected frames the MCU dropped as corrupt, old or duplicate during the trial
      *     (shows that a flood arrived)
+     * @param commandsAcceptedAfterFault commands the MCU accepted between the fault and the stop: 0
+     *     unless something valid still got through
      */
-    public record Trial(Fault fault, int index, long nanosToZero, long framesRejected) {
+    public record Trial(
+            Fault fault,
+            int index,
+            long nanosToZero,
+            long framesRejected,
+            long commandsAcceptedAfterFault) {
         public boolean stopped() {
             return nanosToZero >= 0;
         }
@@ -127,7 +134,8 @@ public final class StopMatrix {
             int withinBound,
             double p50Millis,
             double maxMillis,
-            long framesRejected) {}
+            long framesRejected,
+            long commandsAcceptedAfterFault) {}
 
     /** The whole matrix. */
     public record Result(Options options, List<Row> rows, List<Trial> trials) {
@@ -209,7 +217,8 @@ public final class StopMatrix {
                 within,
                 ms.length == 0 ? Double.NaN : ms[(ms.length - 1) / 2],
                 ms.length == 0 ? Double.NaN : ms[ms.length - 1],
-                trials.stream().mapToLong(Trial::framesRejected).sum());
+                trials.stream().mapToLong(Trial::framesRejected).sum(),
+                trials.stream().mapToLong(Trial::commandsAcceptedAfterFault).sum());
     }
 
     private Trial trial(Fault fault, int index) throws IOException, InterruptedException {
@@ -240,6 +249,7 @@ public final class StopMatrix {
                         () -> "the base to reach " + moving + " m/s before the fault: " + firmware,
                         host);
                 armed.set(true);
+                long acceptedBefore = firmware.commandsAccepted();
                 long faultAt = System.nanoTime();
                 switch (fault) {
                     case SERIAL_LINK_PULLED -> cable.pull();
@@ -254,7 +264,12 @@ public final class StopMatrix {
                     Logger.warn("Stop matrix: the base moved again after stopping: {}", firmware);
                     nanos = -1;
                 }
-                return new Trial(fault, index, nanos, firmware.framesRejected());
+                return new Trial(
+                        fault,
+                        index,
+                        nanos,
+                        firmware.framesRejected(),
+                        firmware.commandsAccepted() - acceptedBefore);
             }
         } finally {
             hostThreads.shutdownNow();
@@ -389,7 +404,8 @@ public final class StopMatrix {
                                             chunk = new byte[1 + random.nextInt(40)];
                                             random.nextBytes(chunk);
                                         }
-                                        transport.sendRaw(chunk);
+                                        // not sendRaw: a second flip could undo the first
+                                        transport.sendUnaltered(chunk);
                                         sent += chunk.length;
                                     }
                                 } catch (TransportException e) {

@@ -19,11 +19,11 @@ class StopMatrixTest {
     void rowCountsStopsWithinTheBoundAndTakesMedianAndMaxOfTheStoppedTrials() {
         List<Trial> trials =
                 List.of(
-                        new Trial(Fault.HEARTBEAT_LOST, 0, 255 * MS, 1),
-                        new Trial(Fault.HEARTBEAT_LOST, 1, 250 * MS, 1),
-                        new Trial(Fault.HEARTBEAT_LOST, 2, 261 * MS, 1),
-                        new Trial(Fault.HEARTBEAT_LOST, 3, -1, 1),
-                        new Trial(Fault.HEARTBEAT_LOST, 4, 240 * MS, 1));
+                        new Trial(Fault.HEARTBEAT_LOST, 0, 255 * MS, 1, 0),
+                        new Trial(Fault.HEARTBEAT_LOST, 1, 250 * MS, 1, 0),
+                        new Trial(Fault.HEARTBEAT_LOST, 2, 261 * MS, 1, 0),
+                        new Trial(Fault.HEARTBEAT_LOST, 3, -1, 1, 2),
+                        new Trial(Fault.HEARTBEAT_LOST, 4, 240 * MS, 1, 0));
         StopMatrix.Row row = StopMatrix.row(Fault.HEARTBEAT_LOST, trials, 260 * MS);
         assertEquals(5, row.trials());
         assertEquals(4, row.stopped());
@@ -31,6 +31,7 @@ class StopMatrixTest {
         assertEquals(250.0, row.p50Millis()); // lower median of 240, 250, 255, 261
         assertEquals(261.0, row.maxMillis());
         assertEquals(5, row.framesRejected());
+        assertEquals(2, row.commandsAcceptedAfterFault());
         assertFalse(
                 new StopMatrix.Result(
                                 new StopMatrix.Options(5, 115200, 0.5, FirmwareConfig.defaults()),
