@@ -8,8 +8,10 @@ import org.tinylog.Logger;
 /**
  * Keeps a {@link BridgeLink} to the MCU over whatever transport {@code opener} opens (a serial port
  * that may be unplugged and plugged back, a TCP bench rig that restarts): when the link is lost or
- * its handshake fails, the link and its transport are closed and a new transport is opened with
- * bounded exponential backoff, then a new link with a new handshake.
+ * its handshake fails, the link and its transport are closed and a new transport is opened, then a
+ * new link with a new handshake. A link that was working is reopened at once; failed attempts (the
+ * transport does not open, or no handshake follows) back off exponentially up to a bound, and the
+ * backoff restarts after the next successful handshake.
  *
  * <p>Motion never resumes by itself after a loss: the lost link has already commanded a stop, and
  * {@link #command} is refused on the new link until the caller calls {@link #resume()} (which
@@ -72,6 +74,14 @@ public final class ReconnectingBridge implements AutoCloseable {
     /** The failure last logged: a device that stays away is logged once, not every attempt. */
     private String loggedFailure;
 
+    /**
+     * Set by the link's thread: a handshake succeeded since the last failure (backoff restarts).
+     */
+    private volatile boolean backoffReset;
+
+    /** Set by the link's thread: why the last handshake failed. */
+    private volatile String handshakeFailure = "none";
+
     private ReconnectingBridge(
             String name,
             TransportOpener opener,
@@ -120,43 +130,69 @@ public final class ReconnectingBridge implements AutoCloseable {
             if (s != BridgeLink.State.LOST && s != BridgeLink.State.FAILED) {
                 return;
             }
-            Logger.warn("Bridge {} {}; reopening", name, s == BridgeLink.State.LOST ? "lost" : s);
+            boolean shookHands = link.firmwareHello() != null;
             link.close();
             link = null;
             resumeNeeded = true;
-            delayNanos = backoff.initial().toNanos();
-            nextAttemptAt = now;
+            if (shookHands) {
+                // a working link was lost: the device may be back at once
+                Logger.warn("Bridge {} lost; reopening", name);
+                delayNanos = backoff.initial().toNanos();
+                nextAttemptAt = now;
+            } else {
+                // opened but no usable MCU behind it (silent, another protocol): back off as
+                // after a failed open, or a powered but mute MCU would be reopened every second
+                failed(now, "no handshake: " + handshakeFailure);
+            }
         }
         if (now - nextAttemptAt < 0) {
             return;
         }
         try {
             Transport transport = opener.open();
-            link = BridgeLink.open(transport, config, clock, listener);
+            link = BridgeLink.open(transport, config, clock, this::onLinkEvent);
             connections++;
             if (failedAttempts > 0 || connections > 1) {
                 Logger.info(
-                        "Bridge {} reopened (connection {}, {} failed attempts so far)",
+                        "Bridge {} reopened (transport {}, {} failed attempts so far)",
                         name,
                         connections,
                         failedAttempts);
             }
+        } catch (TransportException e) {
+            failed(now, e.getMessage());
+        }
+    }
+
+    /** Runs under the link's lock: records, then passes on; never takes this bridge's lock. */
+    private void onLinkEvent(LinkEvent event) {
+        if (event.kind() == LinkEvent.Kind.CONNECTED) {
+            backoffReset = true;
+        } else if (event.kind() == LinkEvent.Kind.HANDSHAKE_TIMEOUT
+                || event.kind() == LinkEvent.Kind.VERSION_MISMATCH) {
+            handshakeFailure = event.kind() + ": " + event.detail();
+        }
+        listener.accept(event);
+    }
+
+    private void failed(long now, String why) {
+        if (backoffReset) {
+            backoffReset = false;
             delayNanos = backoff.initial().toNanos();
             loggedFailure = null;
-        } catch (TransportException e) {
-            failedAttempts++;
-            lastFailure = e.getMessage();
-            if (!lastFailure.equals(loggedFailure)) {
-                loggedFailure = lastFailure;
-                Logger.warn(
-                        "Bridge {}: {}; retrying every {} ms at most",
-                        name,
-                        e.getMessage(),
-                        backoff.max().toMillis());
-            }
-            nextAttemptAt = now + delayNanos;
-            delayNanos = Math.min(2 * delayNanos, backoff.max().toNanos());
         }
+        failedAttempts++;
+        lastFailure = why;
+        if (!why.equals(loggedFailure)) {
+            loggedFailure = why;
+            Logger.warn(
+                    "Bridge {}: {}; retrying with backoff up to {} ms",
+                    name,
+                    why,
+                    backoff.max().toMillis());
+        }
+        nextAttemptAt = now + delayNanos;
+        delayNanos = Math.min(2 * delayNanos, backoff.max().toNanos());
     }
 
     /**
@@ -211,12 +247,12 @@ public final class ReconnectingBridge implements AutoCloseable {
         return link == null ? BridgeLink.State.LOST : link.state();
     }
 
-    /** Transports opened so far (1 after the first successful open). */
+    /** Transports opened so far (1 after the first successful open), handshakes or not. */
     public synchronized long connections() {
         return connections;
     }
 
-    /** Attempts to open a transport that failed. */
+    /** Attempts that failed: the transport did not open, or no handshake followed. */
     public synchronized long failedAttempts() {
         return failedAttempts;
     }

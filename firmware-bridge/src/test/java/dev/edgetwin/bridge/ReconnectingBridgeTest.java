@@ -24,6 +24,7 @@ class ReconnectingBridgeTest {
     private final List<Long> attempts = new ArrayList<>();
     private final List<LinkEvent> events = new ArrayList<>();
     private int failuresLeft;
+    private boolean mute;
 
     ReconnectingBridgeTest() {
         clock.afterEachInstant(() -> pairs.forEach(InMemoryTransport.Pair::pump));
@@ -44,6 +45,9 @@ class ReconnectingBridgeTest {
                 new Transport.Listener() {
                     @Override
                     public void onEnvelope(Envelope e) {
+                        if (mute) {
+                            return;
+                        }
                         try {
                             if (e.message() instanceof Message.Hello) {
                                 device.send(
@@ -119,6 +123,27 @@ class ReconnectingBridgeTest {
             assertTrue(bridge.command(0.2, 0, 0));
             assertEquals(
                     2, events.stream().filter(e -> e.kind() == LinkEvent.Kind.CONNECTED).count());
+        }
+    }
+
+    @Test
+    void aMuteMcuIsRetriedWithBackoffNotEveryHandshakeTimeout() {
+        mute = true;
+        try (ReconnectingBridge bridge = start(Duration.ofMillis(50), Duration.ofMillis(400))) {
+            clock.advanceMillis(5_000);
+            // each link fails its handshake 1 s after it opened; seen by the next 50 ms check;
+            // then the backoff: 50, 100, 200, 400 ms
+            assertEquals(List.of(0L, 1050L, 2200L, 3450L, 4900L), attempts);
+            assertEquals(4, bridge.failedAttempts());
+            assertEquals(
+                    "no handshake: HANDSHAKE_TIMEOUT: expected the MCU's hello within PT1S, found none",
+                    bridge.lastFailure());
+
+            mute = false; // the MCU answers from now on
+            clock.advanceMillis(500);
+            // the link opened at 4900 ms resends its hello every 100 ms: answered, no new attempt
+            assertEquals(BridgeLink.State.READY, bridge.state());
+            assertEquals(5, attempts.size());
         }
     }
 
