@@ -80,14 +80,28 @@ public final class SerialTransport implements Transport {
                             + " at "
                             + baud
                             + " baud: "
+                            + explainOpenError(port.getLastErrorCode())
+                            + " ("
                             + describeError(port)
-                            + " (missing device, busy, or no permission: is the user in the"
-                            + " 'dialout' group?)");
+                            + ")");
         }
         SerialTransport transport = new SerialTransport(port, path, baud);
         transport.sendRaw(new byte[] {0});
         Logger.info("Serial port {} opened at {} baud", path, baud);
         return transport;
+    }
+
+    /** The usual reasons an open fails, in words (Linux errno values). */
+    static String explainOpenError(int errno) {
+        return switch (errno) {
+            case 2 -> "no such device (unplugged?)";
+            case 13, 1 -> "permission denied (is the user in the 'dialout' group?)";
+            case 16 -> "the port is busy (another process has it open)";
+            case 21 -> "it is a directory, not a serial device";
+            case 25 -> "not a serial device (not a tty)";
+            case 6, 19 -> "no such device or address (the adapter is gone)";
+            default -> "the operating system refused it";
+        };
     }
 
     private static String describeError(SerialPort port) {

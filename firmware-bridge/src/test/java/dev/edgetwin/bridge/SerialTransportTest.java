@@ -25,6 +25,34 @@ class SerialTransportTest {
     }
 
     @Test
+    void aFileThatIsNotATtyIsAConnectFailureSayingSo() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("not-a-tty"), "x");
+        TransportException e =
+                assertThrows(
+                        TransportException.class,
+                        () -> SerialTransport.open(file.toString(), 1_000_000));
+        assertEquals(TransportError.CONNECT_FAILED, e.error());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "CONNECT_FAILED: could not open serial port "
+                                        + file
+                                        + " at 1000000 baud: not a serial device (not a tty) (errno 25"),
+                e.getMessage());
+    }
+
+    @Test
+    void openErrorsAreExplained() {
+        assertEquals(
+                "permission denied (is the user in the 'dialout' group?)",
+                SerialTransport.explainOpenError(13));
+        assertEquals(
+                "the port is busy (another process has it open)",
+                SerialTransport.explainOpenError(16));
+        assertEquals("the operating system refused it", SerialTransport.explainOpenError(999));
+    }
+
+    @Test
     void badArgumentsAreRejectedByName() {
         IllegalArgumentException baud =
                 assertThrows(
