@@ -204,10 +204,13 @@ class SparkplugPublisherTest {
     void afterABrokerRestartTheNodeIsBornAgainWithTheNextBdSeq() throws Exception {
         int port = EmbeddedBroker.freePort();
         EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", port);
-        SparkplugPublisher edge = SparkplugPublisher.start(config(broker));
+        SparkplugPublisher edge = null;
         try {
             long firstBdSeq;
+            // Subscribe before the edge starts: an NBIRTH is not retained, and under load the
+            // edge connected and sent it before the host's subscription was in place.
             try (Host host = new Host(broker.uri())) {
+                edge = SparkplugPublisher.start(config(broker));
                 edge.offer(state(1, POSE, person(12, 9.0)));
                 firstBdSeq = host.next("NBIRTH").bdSeq();
             }
@@ -224,7 +227,9 @@ class SparkplugPublisherTest {
                 assertEquals("[DBIRTH/twin, DBIRTH/object-12]", host.take(2).toString());
             }
         } finally {
-            edge.close();
+            if (edge != null) {
+                edge.close();
+            }
             broker.close();
         }
     }
