@@ -207,6 +207,8 @@ final class BenchBridgeCommand implements Callable<Integer> {
             row.put("maxMillis", r.maxMillis());
             row.put("framesRejectedByMcu", r.framesRejected());
             row.put("commandsAcceptedAfterFault", r.commandsAcceptedAfterFault());
+            row.put("stoppedWithinBoundOfLastCommand", r.withinBoundOfLastCommand());
+            row.put("maxMillisFromLastCommand", r.maxFromLastCommandMillis());
             List<Double> times = new ArrayList<>();
             for (StopMatrix.Trial t : result.trials()) {
                 if (t.fault() == r.fault()) {
@@ -263,21 +265,34 @@ final class BenchBridgeCommand implements Callable<Integer> {
                 d.get("watchdogMillis"), d.get("firmwareLoopMillis"), d.get("boundMillis"));
         String within = "within " + d.get("boundMillis") + " ms";
         out.printf(
-                "%-26s %6s %14s %8s %8s %13s %15s%n",
-                "fault", "trials", within, "p50 ms", "max ms", "MCU rejected", "accepted after");
+                "%-26s %6s %14s %8s %8s %13s %15s %21s%n",
+                "fault",
+                "trials",
+                within,
+                "p50 ms",
+                "max ms",
+                "MCU rejected",
+                "accepted after",
+                "last cmd: within, max");
         for (Map<String, Object> r : (List<Map<String, Object>>) d.get("faults")) {
             out.printf(
-                    "%-26s %6d %14s %8.1f %8.1f %13d %15d%n",
+                    "%-26s %6d %14s %8.1f %8.1f %13d %15d %21s%n",
                     r.get("fault"),
                     r.get("trials"),
                     r.get("stoppedWithinBound") + "/" + r.get("trials"),
                     r.get("p50Millis"),
                     r.get("maxMillis"),
                     r.get("framesRejectedByMcu"),
-                    r.get("commandsAcceptedAfterFault"));
+                    r.get("commandsAcceptedAfterFault"),
+                    String.format(
+                            "%s/%s, %.1f ms",
+                            r.get("stoppedWithinBoundOfLastCommand"),
+                            r.get("trials"),
+                            r.get("maxMillisFromLastCommand")));
         }
         out.printf(
-                "MCU rejected: frames the MCU dropped as corrupt, old or duplicate; accepted after: commands it accepted between the fault and the stop%n");
+                "MCU rejected: frames the MCU dropped as corrupt, old or duplicate. Accepted after: commands it accepted after the fault (on their way when it struck).%n"
+                        + "Last cmd: trials at zero within the bound of the last command the MCU accepted (what its watchdog guarantees), and the longest such time.%n");
         out.printf(
                 "every trial stopped within the bound: %s%n",
                 Boolean.TRUE.equals(d.get("allWithinBound")) ? "yes" : "NO");

@@ -39,7 +39,9 @@ import org.tinylog.Logger;
  * daemon's {@link BridgeLink} commanding motion on the other; in each trial one fault strikes while
  * the base drives, and the time from the fault to the simulated base's velocity reaching zero is
  * measured and compared with the bound: the firmware's watchdog timeout plus one firmware loop
- * period (the watchdog is checked once per loop).
+ * period (the watchdog is checked once per loop). A command already on its way when the fault
+ * strikes still arrives and restarts the watchdog, so each trial also records the time from the
+ * last command the MCU accepted, which is what the watchdog bounds.
  *
  * <p>Faults ({@link Fault}): the serial link pulled (socat SIGKILLed), the daemon SIGKILLed (the
  * host side runs in a child JVM, {@link HostDriverProcess}), the heartbeat lost (the host's writes
@@ -112,15 +114,19 @@ public final class StopMatrix {
      *     within {@link #WAIT}
      * @param framesRejected frames the MCU dropped as corrupt, old or duplicate during the trial
      *     (shows that a flood arrived)
-     * @param commandsAcceptedAfterFault commands the MCU accepted between the fault and the stop: 0
-     *     unless something valid still got through
+     * @param commandsAcceptedAfterFault commands the MCU accepted after the fault instant: frames
+     *     already written (in the pty, socat, or a write racing the fault) still arrive, and the
+     *     watchdog then counts from them
+     * @param nanosFromLastCommand from the last command the MCU accepted to zero velocity: what the
+     *     MCU's watchdog guarantees (at most watchdog + one loop period); -1 if not stopped
      */
     public record Trial(
             Fault fault,
             int index,
             long nanosToZero,
             long framesRejected,
-            long commandsAcceptedAfterFault) {
+            long commandsAcceptedAfterFault,
+            long nanosFromLastCommand) {
         public boolean stopped() {
             return nanosToZero >= 0;
         }
@@ -135,7 +141,9 @@ public final class StopMatrix {
             double p50Millis,
             double maxMillis,
             long framesRejected,
-            long commandsAcceptedAfterFault) {}
+            long commandsAcceptedAfterFault,
+            int withinBoundOfLastCommand,
+            double maxFromLastCommandMillis) {}
 
     /** The whole matrix. */
     public record Result(Options options, List<Row> rows, List<Trial> trials) {
@@ -218,7 +226,19 @@ public final class StopMatrix {
                 ms.length == 0 ? Double.NaN : ms[(ms.length - 1) / 2],
                 ms.length == 0 ? Double.NaN : ms[ms.length - 1],
                 trials.stream().mapToLong(Trial::framesRejected).sum(),
-                trials.stream().mapToLong(Trial::commandsAcceptedAfterFault).sum());
+                trials.stream().mapToLong(Trial::commandsAcceptedAfterFault).sum(),
+                (int)
+                        trials.stream()
+                                .filter(
+                                        t ->
+                                                t.nanosFromLastCommand() >= 0
+                                                        && t.nanosFromLastCommand() <= boundNanos)
+                                .count(),
+                trials.stream()
+                        .filter(t -> t.nanosFromLastCommand() >= 0)
+                        .mapToDouble(t -> t.nanosFromLastCommand() / 1e6)
+                        .max()
+                        .orElse(Double.NaN));
     }
 
     private Trial trial(Fault fault, int index) throws IOException, InterruptedException {
@@ -269,7 +289,8 @@ public final class StopMatrix {
                         index,
                         nanos,
                         firmware.framesRejected(),
-                        firmware.commandsAccepted() - acceptedBefore);
+                        firmware.commandsAccepted() - acceptedBefore,
+                        nanos < 0 ? -1 : zeroAt.get() - firmware.lastValidCommandNanos());
             }
         } finally {
             hostThreads.shutdownNow();

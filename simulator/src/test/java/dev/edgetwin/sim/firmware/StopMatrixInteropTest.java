@@ -52,6 +52,12 @@ class StopMatrixInteropTest {
                     t + " took " + t.nanosToZero() / 1e6 + " ms, bound " + bound / 1e6 + " ms");
             // a stop before the watchdog could expire would mean the fault was not what stopped it
             assertTrue(t.nanosToZero() > 0, "stopped before the fault struck: " + t);
+            assertTrue(
+                    t.nanosFromLastCommand() <= bound,
+                    t
+                            + ": the watchdog stopped the base "
+                            + t.nanosFromLastCommand() / 1e6
+                            + " ms after the last accepted command");
         }
         for (StopMatrix.Row row : result.rows()) {
             assertEquals(2, row.trials());

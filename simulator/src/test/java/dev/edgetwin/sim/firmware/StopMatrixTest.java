@@ -19,11 +19,11 @@ class StopMatrixTest {
     void rowCountsStopsWithinTheBoundAndTakesMedianAndMaxOfTheStoppedTrials() {
         List<Trial> trials =
                 List.of(
-                        new Trial(Fault.HEARTBEAT_LOST, 0, 255 * MS, 1, 0),
-                        new Trial(Fault.HEARTBEAT_LOST, 1, 250 * MS, 1, 0),
-                        new Trial(Fault.HEARTBEAT_LOST, 2, 261 * MS, 1, 0),
-                        new Trial(Fault.HEARTBEAT_LOST, 3, -1, 1, 2),
-                        new Trial(Fault.HEARTBEAT_LOST, 4, 240 * MS, 1, 0));
+                        new Trial(Fault.HEARTBEAT_LOST, 0, 255 * MS, 1, 0, 256 * MS),
+                        new Trial(Fault.HEARTBEAT_LOST, 1, 250 * MS, 1, 0, 251 * MS),
+                        new Trial(Fault.HEARTBEAT_LOST, 2, 261 * MS, 1, 0, 259 * MS),
+                        new Trial(Fault.HEARTBEAT_LOST, 3, -1, 1, 2, -1),
+                        new Trial(Fault.HEARTBEAT_LOST, 4, 240 * MS, 1, 0, 262 * MS));
         StopMatrix.Row row = StopMatrix.row(Fault.HEARTBEAT_LOST, trials, 260 * MS);
         assertEquals(5, row.trials());
         assertEquals(4, row.stopped());
@@ -32,6 +32,8 @@ class StopMatrixTest {
         assertEquals(261.0, row.maxMillis());
         assertEquals(5, row.framesRejected());
         assertEquals(2, row.commandsAcceptedAfterFault());
+        assertEquals(3, row.withinBoundOfLastCommand()); // 256, 251, 259; not 262, not unstopped
+        assertEquals(262.0, row.maxFromLastCommandMillis());
         assertFalse(
                 new StopMatrix.Result(
                                 new StopMatrix.Options(5, 115200, 0.5, FirmwareConfig.defaults()),
