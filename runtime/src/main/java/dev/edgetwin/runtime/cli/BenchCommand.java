@@ -31,12 +31,13 @@ import picocli.CommandLine.Option;
  * thread, as a field technician would check a device. Prints percentiles per stage, the machine's
  * CPU and the ONNX Runtime version. {@code edgetwin bench vision} ({@link BenchVisionCommand})
  * times the threaded pipeline against bare inference instead; {@code edgetwin bench mqtt} ({@link
- * BenchMqttCommand}) the twin's MQTT publishing.
+ * BenchMqttCommand}) the twin's MQTT publishing; {@code edgetwin bench bridge} ({@link
+ * BenchBridgeCommand}) the firmware bridge.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchVisionCommand.class, BenchMqttCommand.class},
+        subcommands = {BenchVisionCommand.class, BenchMqttCommand.class, BenchBridgeCommand.class},
         description =
                 "Times the vision pipeline's stages on simulated frames and prints percentiles.")
 final class BenchCommand implements Callable<Integer> {

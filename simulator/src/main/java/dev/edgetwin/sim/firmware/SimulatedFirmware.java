@@ -221,6 +221,11 @@ public final class SimulatedFirmware implements AutoCloseable {
         return commandsRefused;
     }
 
+    /** Clock time ({@link LinkClock#nanoTime()}) of the last valid velocity command or stop. */
+    public synchronized long lastValidCommandNanos() {
+        return lastValidCommandAt;
+    }
+
     public synchronized long watchdogStops() {
         return watchdogStops;
     }
