@@ -575,6 +575,34 @@ public final class Daemon implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The serving detector's health since it started serving: the model file, frames it produced,
+     * frames whose output held NaN or infinity; and the pipelines' failed frames (all detectors).
+     */
+    public dev.edgetwin.runtime.bundle.ModelDeployer.Health detectorHealth() {
+        ServingDetector serving = stages.current();
+        return new dev.edgetwin.runtime.bundle.ModelDeployer.Health(
+                serving.model().report().model(),
+                framesProcessed(),
+                framesFailed(),
+                serving.detector().framesWithNonFiniteOutput());
+    }
+
+    /** This daemon as the host of a {@link dev.edgetwin.runtime.bundle.ModelDeployer}. */
+    public dev.edgetwin.runtime.bundle.ModelDeployer.Host deploymentHost() {
+        return new dev.edgetwin.runtime.bundle.ModelDeployer.Host() {
+            @Override
+            public void serve(Path model) throws DaemonException {
+                replaceDetector(model);
+            }
+
+            @Override
+            public dev.edgetwin.runtime.bundle.ModelDeployer.Health health() {
+                return detectorHealth();
+            }
+        };
+    }
+
     /** Frames a pipeline stage failed on (an inference that threw, ...), all cameras together. */
     public long framesFailed() {
         long n = 0;

@@ -86,7 +86,7 @@ class ModelHotSwapTest {
                         OutputLayout.AUTO);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {
-            ModelDeployer deployer = new ModelDeployer(store, daemon::replaceDetector);
+            ModelDeployer deployer = new ModelDeployer(store, daemon.deploymentHost());
             TwinState start = states.poll(60, TimeUnit.SECONDS);
             assertNotNull(start);
             long droppedBefore = daemon.framesDropped();

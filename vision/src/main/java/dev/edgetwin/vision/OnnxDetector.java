@@ -36,6 +36,8 @@ import org.tinylog.Logger;
  * atomic hand-off). Do not call {@link #detect} while slots are in use.
  */
 public final class OnnxDetector implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong nonFiniteFrames =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Decoding settings.
@@ -358,6 +360,7 @@ public final class OnnxDetector implements AutoCloseable {
                     runtimeAllocatedOutputs++;
                 }
             }
+            countNonFinite(outputBuffer);
             return decoder.decode(outputBuffer, transform);
         } catch (OrtException e) {
             throw new DetectorException(
@@ -485,7 +488,25 @@ public final class OnnxDetector implements AutoCloseable {
         if (slot.transform == null) {
             throw new IllegalStateException("decode before prepare: the slot holds no frame");
         }
+        countNonFinite(slot.output);
         return decoder.decode(slot.output, slot.transform);
+    }
+
+    /**
+     * Frames whose output held a NaN or an infinity. The decoders skip such values box by box; a
+     * model that produces them at all is broken, and model probation watches this count.
+     */
+    public long framesWithNonFiniteOutput() {
+        return nonFiniteFrames.get();
+    }
+
+    private void countNonFinite(java.nio.FloatBuffer output) {
+        for (int i = 0, n = output.limit(); i < n; i++) {
+            if (!Float.isFinite(output.get(i))) {
+                nonFiniteFrames.incrementAndGet();
+                return;
+            }
+        }
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.edgetwin.runtime.bundle;
 
 import dev.edgetwin.runtime.bundle.BundleException.Reason;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.tinylog.Logger;
 
 /**
@@ -14,7 +16,7 @@ import org.tinylog.Logger;
  */
 public final class ModelDeployer {
 
-    /** What serves the model: the daemon. */
+    /** What serves the model: the daemon ({@code Daemon.deploymentHost()}). */
     public interface Host {
         /**
          * Loads, checks and warms up {@code model}, then serves it from the next frame.
@@ -22,7 +24,58 @@ public final class ModelDeployer {
          * @throws Exception when it cannot; the serving model stays
          */
         void serve(Path model) throws Exception;
+
+        /** The serving model's health now. */
+        Health health();
     }
+
+    /**
+     * Counters the probation compares before and after a swap.
+     *
+     * @param model the serving model
+     * @param framesProcessed frames that became results, all models
+     * @param framesFailed frames a pipeline stage failed on, all models
+     * @param nonFiniteFrames frames of the serving model whose output held NaN or infinity
+     */
+    public record Health(
+            String model, long framesProcessed, long framesFailed, long nonFiniteFrames) {}
+
+    /**
+     * After an activation, how long the new model is watched and what makes it fail: more than
+     * {@code maxBadFrameRate} of its frames failed or with a NaN/infinite output (judged once it
+     * served {@code minFrames}), or no frame at all within the window.
+     */
+    public record Probation(Duration window, int minFrames, double maxBadFrameRate) {
+        public Probation {
+            if (window.isNegative() || window.isZero() || minFrames < 1) {
+                throw new IllegalArgumentException(
+                        "probation needs a positive window and minFrames >= 1");
+            }
+            if (!(maxBadFrameRate >= 0 && maxBadFrameRate < 1)) {
+                throw new IllegalArgumentException(
+                        "maxBadFrameRate must lie in [0, 1), got " + maxBadFrameRate);
+            }
+        }
+
+        /** 10 s, judged from 20 frames, at most 5% bad frames. */
+        public static Probation defaults() {
+            return new Probation(Duration.ofSeconds(10), 20, 0.05);
+        }
+    }
+
+    /**
+     * How a probation ended.
+     *
+     * @param rolledBackTo the version serving again after an automatic rollback, or null
+     */
+    public record ProbationOutcome(
+            String model,
+            boolean passed,
+            long frames,
+            long badFrames,
+            Duration decidedAfter,
+            String reason,
+            String rolledBackTo) {}
 
     private final ModelStore store;
     private final Host host;
@@ -62,6 +115,83 @@ public final class ModelDeployer {
         InstalledModel active = store.rollback(name);
         Logger.info("Rolled {} back: {} serves again", name, active.id());
         return active;
+    }
+
+    /**
+     * {@link #activate}, then watches the new model for the probation window on a thread of its own
+     * and rolls back by itself when it fails. The future completes with the verdict.
+     */
+    public CompletableFuture<ProbationOutcome> activateOnProbation(
+            String name, String version, Probation probation) throws BundleException {
+        InstalledModel active = activate(name, version);
+        Health start = host.health();
+        CompletableFuture<ProbationOutcome> outcome = new CompletableFuture<>();
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            try {
+                                outcome.complete(watch(active, start, probation));
+                            } catch (Throwable t) {
+                                outcome.completeExceptionally(t);
+                            }
+                        },
+                        "model-probation");
+        watcher.setDaemon(true);
+        watcher.start();
+        return outcome;
+    }
+
+    private ProbationOutcome watch(InstalledModel model, Health start, Probation probation)
+            throws InterruptedException {
+        long began = System.nanoTime();
+        long deadline = began + probation.window().toNanos();
+        while (true) {
+            Thread.sleep(50);
+            Health now = host.health();
+            long failed = now.framesFailed() - start.framesFailed();
+            // Frames with NaN outputs are processed frames too: they count once, as bad.
+            long frames = now.framesProcessed() - start.framesProcessed() + failed;
+            long bad = failed + now.nonFiniteFrames() - start.nonFiniteFrames();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - began);
+            if (frames >= probation.minFrames() && bad > probation.maxBadFrameRate() * frames) {
+                return failed(
+                        model,
+                        frames,
+                        bad,
+                        elapsed,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%d of %d frames failed or had NaN/infinite outputs (limit %.0f%%)",
+                                bad,
+                                frames,
+                                100 * probation.maxBadFrameRate()));
+            }
+            if (System.nanoTime() >= deadline) {
+                if (frames == 0) {
+                    return failed(model, 0, 0, elapsed, "it served no frame in the window");
+                }
+                Logger.info(
+                        "{} passed probation: {} frames, {} bad, in {} ms",
+                        model.id(),
+                        frames,
+                        bad,
+                        elapsed.toMillis());
+                return new ProbationOutcome(model.id(), true, frames, bad, elapsed, "passed", null);
+            }
+        }
+    }
+
+    private ProbationOutcome failed(
+            InstalledModel model, long frames, long bad, Duration elapsed, String reason) {
+        Logger.error("{} failed probation: {}; rolling back", model.id(), reason);
+        String back;
+        try {
+            back = rollback(model.name()).version();
+        } catch (BundleException e) {
+            Logger.error(e, "Rolling {} back after its failed probation failed", model.id());
+            back = null;
+        }
+        return new ProbationOutcome(model.id(), false, frames, bad, elapsed, reason, back);
     }
 
     private void swapIn(InstalledModel model) throws BundleException {

@@ -1,0 +1,164 @@
+package dev.edgetwin.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.edgetwin.modelkit.ModelCache;
+import dev.edgetwin.runtime.bundle.BundleManifest;
+import dev.edgetwin.runtime.bundle.BundlePacker;
+import dev.edgetwin.runtime.bundle.BundleSignature;
+import dev.edgetwin.runtime.bundle.ModelDeployer;
+import dev.edgetwin.runtime.bundle.ModelStore;
+import dev.edgetwin.runtime.bundle.SigningKeys;
+import dev.edgetwin.runtime.bundle.TestBundles;
+import dev.edgetwin.runtime.bundle.TrustStore;
+import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
+import dev.edgetwin.runtime.twin.EventDetector;
+import dev.edgetwin.runtime.twin.TwinCodec;
+import dev.edgetwin.runtime.twin.TwinState;
+import dev.edgetwin.vision.OutputLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A signed but bad model: it loads, passes the contract and warm-up, and its output is NaN. Each
+ * activation is rolled back by the probation within its window, 20 times out of 20, and a good
+ * model passes.
+ */
+class ModelProbationTest {
+    private static final String NAME = "floor-detector";
+
+    @TempDir Path dir;
+
+    @Test
+    void aModelWithNanOutputsIsRolledBackWithinTheWindowEveryTime() throws Exception {
+        int trials = Integer.getInteger("edgetwin.probationTrials", 20);
+        KeyPair key = SigningKeys.generate();
+        SigningKeys.write(key, dir.resolve("k.key"), dir.resolve("k.pub"));
+        TrustStore trust = new TrustStore(dir.resolve("trust"));
+        trust.trust(dir.resolve("k.pub"));
+        Path good = ModelCache.ensureReferenceDetector(dir.resolve("models"));
+        Path bad = nanOutputs(good, dir.resolve("nan-detector.onnx"));
+        ModelStore store =
+                ModelStore.open(dir.resolve("store"), trust, TestBundles.runtimeVersion());
+        store.install(TestBundles.signed(dir.resolve("v1.tar"), key, NAME, "1.0.0", good), false);
+        store.install(pack(bad, "2.0.0", key), false);
+        store.activate(NAME, "1.0.0");
+
+        DaemonConfig config =
+                new DaemonConfig(
+                        "probation",
+                        "robot-1",
+                        "127.0.0.1",
+                        EmbeddedBroker.freePort(),
+                        true,
+                        store.active(NAME).orElseThrow().modelFile(),
+                        null,
+                        dir.resolve("models"),
+                        20,
+                        5,
+                        0.5f,
+                        1,
+                        TestProfiles.cpuFp32(),
+                        dir.resolve("state"),
+                        TwinCodec.JSON,
+                        EventDetector.Rules.defaults(),
+                        OutputLayout.AUTO);
+        BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
+        Duration window = Duration.ofSeconds(5);
+        ModelDeployer.Probation probation = new ModelDeployer.Probation(window, 5, 0.05);
+        try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {
+            assertNotNull(states.poll(60, TimeUnit.SECONDS));
+            ModelDeployer deployer = new ModelDeployer(store, daemon.deploymentHost());
+            long slowest = 0;
+            for (int i = 0; i < trials; i++) {
+                ModelDeployer.ProbationOutcome o =
+                        deployer.activateOnProbation(NAME, "2.0.0", probation)
+                                .get(60, TimeUnit.SECONDS);
+                assertFalse(o.passed(), "trial " + i + ": " + o);
+                assertEquals("1.0.0", o.rolledBackTo(), "trial " + i);
+                assertTrue(o.decidedAfter().compareTo(window) < 0, "within the window: " + o);
+                assertEquals("1.0.0", store.active(NAME).orElseThrow().version());
+                slowest = Math.max(slowest, o.decidedAfter().toMillis());
+                if (i == 0) {
+                    System.out.println("probation: " + o);
+                }
+            }
+            states.clear();
+            TwinState after = states.poll(30, TimeUnit.SECONDS);
+            assertEquals(good.getFileName().toString(), after.model().file(), "1.0.0 serves");
+            System.out.printf(
+                    "probation: %d of %d NaN-output activations rolled back automatically, the"
+                            + " slowest decided after %d ms (window %d ms)%n",
+                    trials, trials, slowest, window.toMillis());
+
+            // The good model passes the same probation.
+            Path renamed = Files.copy(good, dir.resolve("good-v3.onnx"));
+            store.install(pack(renamed, "3.0.0", key), false);
+            ModelDeployer.ProbationOutcome passed =
+                    deployer.activateOnProbation(
+                                    NAME,
+                                    "3.0.0",
+                                    new ModelDeployer.Probation(Duration.ofSeconds(2), 5, 0.05))
+                            .get(60, TimeUnit.SECONDS);
+            assertTrue(passed.passed(), passed.toString());
+            assertEquals("3.0.0", store.active(NAME).orElseThrow().version());
+        }
+    }
+
+    private Path pack(Path model, String version, KeyPair key) throws Exception {
+        String file = model.getFileName().toString();
+        BundleManifest m = TestBundles.manifest(NAME, version, Map.of(file, model));
+        Path out = dir.resolve("v" + version + ".tar");
+        BundlePacker.write(
+                m,
+                BundleSignature.sign(m.toJson(), key.getPrivate(), key.getPublic()),
+                Map.of(file, model),
+                out);
+        return out;
+    }
+
+    /** The same model with its output multiplied by NaN: same contract, loads and runs. */
+    static Path nanOutputs(Path model, Path out) throws Exception {
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
+        String output = proto.getGraph().getOutput(0).getName();
+        String raw = output + "_before_nan";
+        ModelProto.Builder b = proto.toBuilder();
+        var graph = b.getGraphBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto.Builder n = graph.getNodeBuilder(i);
+            for (int o = 0; o < n.getOutputCount(); o++) {
+                if (n.getOutput(o).equals(output)) {
+                    n.setOutput(o, raw);
+                }
+            }
+        }
+        graph.addInitializer(
+                TensorProto.newBuilder()
+                        .setName("nan_scale")
+                        .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                        .addFloatData(Float.NaN));
+        graph.addNode(
+                NodeProto.newBuilder()
+                        .setOpType("Mul")
+                        .setName("broken_scale")
+                        .addInput(raw)
+                        .addInput("nan_scale")
+                        .addOutput(output));
+        Files.write(out, b.build().toByteArray());
+        return out;
+    }
+}
