@@ -16,11 +16,7 @@ import dev.edgetwin.runtime.bundle.ModelStore;
 import dev.edgetwin.runtime.bundle.SigningKeys;
 import dev.edgetwin.runtime.bundle.TestBundles;
 import dev.edgetwin.runtime.bundle.TrustStore;
-import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
-import dev.edgetwin.runtime.twin.EventDetector;
-import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
-import dev.edgetwin.vision.OutputLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,25 +184,7 @@ class ModelBundleTamperTest {
         cases.add(new Case("not an archive (a bare ONNX file)", model, Reason.NOT_AN_ARCHIVE));
 
         List<String> installedBefore = ids(store);
-        DaemonConfig config =
-                new DaemonConfig(
-                        "tamper",
-                        "robot-1",
-                        "127.0.0.1",
-                        EmbeddedBroker.freePort(),
-                        true,
-                        active.modelFile(),
-                        null,
-                        dir.resolve("models"),
-                        20,
-                        5,
-                        0.5f,
-                        1,
-                        TestProfiles.cpuFp32(),
-                        dir.resolve("state"),
-                        TwinCodec.JSON,
-                        EventDetector.Rules.defaults(),
-                        OutputLayout.AUTO);
+        DaemonConfig config = TestDaemons.serving("tamper", active.modelFile(), dir);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {
             assertNotNull(states.poll(60, TimeUnit.SECONDS), "the daemon serves before the matrix");

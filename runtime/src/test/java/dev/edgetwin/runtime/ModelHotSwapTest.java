@@ -7,26 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.runtime.bundle.BundleException;
-import dev.edgetwin.runtime.bundle.BundleManifest;
-import dev.edgetwin.runtime.bundle.BundlePacker;
-import dev.edgetwin.runtime.bundle.BundleSignature;
 import dev.edgetwin.runtime.bundle.InstalledModel;
 import dev.edgetwin.runtime.bundle.ModelDeployer;
 import dev.edgetwin.runtime.bundle.ModelStore;
-import dev.edgetwin.runtime.bundle.SigningKeys;
 import dev.edgetwin.runtime.bundle.TestBundles;
 import dev.edgetwin.runtime.bundle.TrustStore;
-import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
-import dev.edgetwin.runtime.twin.EventDetector;
-import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
-import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,44 +37,19 @@ class ModelHotSwapTest {
     @Test
     void fiftyActivationsAndRollbacksUnderLoadLoseNoFrameAndFailNoInference() throws Exception {
         int swaps = Integer.getInteger("edgetwin.hotSwaps", 50);
-        KeyPair key = SigningKeys.generate();
-        SigningKeys.write(key, dir.resolve("k.key"), dir.resolve("k.pub"));
-        TrustStore trust = new TrustStore(dir.resolve("trust"));
-        trust.trust(dir.resolve("k.pub"));
+        TestBundles.Signer signer = TestBundles.trustedSigner(dir);
+        KeyPair key = signer.key();
+        TrustStore trust = signer.trust();
         Path model = ModelCache.ensureReferenceDetector(dir.resolve("models"));
         Path renamed = Files.copy(model, dir.resolve("detector-v2.onnx"));
         ModelStore store =
                 ModelStore.open(dir.resolve("store"), trust, TestBundles.runtimeVersion());
         store.install(TestBundles.signed(dir.resolve("v1.tar"), key, NAME, "1.0.0", model), false);
-        BundleManifest v2 =
-                TestBundles.manifest(NAME, "2.0.0", Map.of("detector-v2.onnx", renamed));
-        BundlePacker.write(
-                v2,
-                BundleSignature.sign(v2.toJson(), key.getPrivate(), key.getPublic()),
-                Map.of("detector-v2.onnx", renamed),
-                dir.resolve("v2.tar"));
-        store.install(dir.resolve("v2.tar"), false);
+        store.install(
+                TestBundles.signed(dir.resolve("v2.tar"), key, NAME, "2.0.0", renamed), false);
         InstalledModel first = store.activate(NAME, "1.0.0");
 
-        DaemonConfig config =
-                new DaemonConfig(
-                        "swap",
-                        "robot-1",
-                        "127.0.0.1",
-                        EmbeddedBroker.freePort(),
-                        true,
-                        first.modelFile(),
-                        null,
-                        dir.resolve("models"),
-                        20,
-                        5,
-                        0.5f,
-                        1,
-                        TestProfiles.cpuFp32(),
-                        dir.resolve("state"),
-                        TwinCodec.JSON,
-                        EventDetector.Rules.defaults(),
-                        OutputLayout.AUTO);
+        DaemonConfig config = TestDaemons.serving("swap", first.modelFile(), dir);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         try (Daemon daemon = Daemon.start(config, SimulatedFeed.demo(1, 20), states::add)) {
             ModelDeployer deployer = new ModelDeployer(store, daemon.deploymentHost());
@@ -126,13 +92,8 @@ class ModelHotSwapTest {
 
             // A model the runtime cannot load leaves the serving one and the store as they were.
             Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {1, 2, 3});
-            BundleManifest bad = TestBundles.manifest(NAME, "3.0.0", Map.of("broken.onnx", broken));
-            BundlePacker.write(
-                    bad,
-                    BundleSignature.sign(bad.toJson(), key.getPrivate(), key.getPublic()),
-                    Map.of("broken.onnx", broken),
-                    dir.resolve("v3.tar"));
-            store.install(dir.resolve("v3.tar"), false);
+            store.install(
+                    TestBundles.signed(dir.resolve("v3.tar"), key, NAME, "3.0.0", broken), false);
             BundleException e =
                     assertThrows(BundleException.class, () -> deployer.activate(NAME, "3.0.0"));
             assertEquals(BundleException.Reason.MODEL_REJECTED, e.reason(), e.getMessage());

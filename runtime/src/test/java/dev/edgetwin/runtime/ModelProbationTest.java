@@ -9,24 +9,15 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgetwin.modelkit.ModelCache;
-import dev.edgetwin.runtime.bundle.BundleManifest;
-import dev.edgetwin.runtime.bundle.BundlePacker;
-import dev.edgetwin.runtime.bundle.BundleSignature;
 import dev.edgetwin.runtime.bundle.ModelDeployer;
 import dev.edgetwin.runtime.bundle.ModelStore;
-import dev.edgetwin.runtime.bundle.SigningKeys;
 import dev.edgetwin.runtime.bundle.TestBundles;
 import dev.edgetwin.runtime.bundle.TrustStore;
-import dev.edgetwin.runtime.mqtt.EmbeddedBroker;
-import dev.edgetwin.runtime.twin.EventDetector;
-import dev.edgetwin.runtime.twin.TwinCodec;
 import dev.edgetwin.runtime.twin.TwinState;
-import dev.edgetwin.vision.OutputLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +37,9 @@ class ModelProbationTest {
     @Test
     void aModelWithNanOutputsIsRolledBackWithinTheWindowEveryTime() throws Exception {
         int trials = Integer.getInteger("edgetwin.probationTrials", 20);
-        KeyPair key = SigningKeys.generate();
-        SigningKeys.write(key, dir.resolve("k.key"), dir.resolve("k.pub"));
-        TrustStore trust = new TrustStore(dir.resolve("trust"));
-        trust.trust(dir.resolve("k.pub"));
+        TestBundles.Signer signer = TestBundles.trustedSigner(dir);
+        KeyPair key = signer.key();
+        TrustStore trust = signer.trust();
         Path good = ModelCache.ensureReferenceDetector(dir.resolve("models"));
         Path bad = nanOutputs(good, dir.resolve("nan-detector.onnx"));
         ModelStore store =
@@ -59,24 +49,7 @@ class ModelProbationTest {
         store.activate(NAME, "1.0.0");
 
         DaemonConfig config =
-                new DaemonConfig(
-                        "probation",
-                        "robot-1",
-                        "127.0.0.1",
-                        EmbeddedBroker.freePort(),
-                        true,
-                        store.active(NAME).orElseThrow().modelFile(),
-                        null,
-                        dir.resolve("models"),
-                        20,
-                        5,
-                        0.5f,
-                        1,
-                        TestProfiles.cpuFp32(),
-                        dir.resolve("state"),
-                        TwinCodec.JSON,
-                        EventDetector.Rules.defaults(),
-                        OutputLayout.AUTO);
+                TestDaemons.serving("probation", store.active(NAME).orElseThrow().modelFile(), dir);
         BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
         Duration window = Duration.ofSeconds(5);
         ModelDeployer.Probation probation = new ModelDeployer.Probation(window, 5, 0.05);
@@ -120,15 +93,7 @@ class ModelProbationTest {
     }
 
     private Path pack(Path model, String version, KeyPair key) throws Exception {
-        String file = model.getFileName().toString();
-        BundleManifest m = TestBundles.manifest(NAME, version, Map.of(file, model));
-        Path out = dir.resolve("v" + version + ".tar");
-        BundlePacker.write(
-                m,
-                BundleSignature.sign(m.toJson(), key.getPrivate(), key.getPublic()),
-                Map.of(file, model),
-                out);
-        return out;
+        return TestBundles.signed(dir.resolve("v" + version + ".tar"), key, NAME, version, model);
     }
 
     /** The same model with its output multiplied by NaN: same contract, loads and runs. */

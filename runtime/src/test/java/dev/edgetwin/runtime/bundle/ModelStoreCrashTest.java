@@ -52,10 +52,9 @@ class ModelStoreCrashTest {
     @Test
     void killedAtEveryStepTheStoreHoldsOneCompleteActiveModel() throws Exception {
         int runs = Integer.getInteger("edgetwin.crashRuns", 1);
-        KeyPair key = SigningKeys.generate();
-        SigningKeys.write(key, dir.resolve("k.key"), dir.resolve("k.pub"));
-        TrustStore trust = new TrustStore(dir.resolve("trust"));
-        trust.trust(dir.resolve("k.pub"));
+        TestBundles.Signer signer = TestBundles.trustedSigner(dir);
+        KeyPair key = signer.key();
+        TrustStore trust = signer.trust();
         Path model = ModelCache.ensureReferenceDetector(dir.resolve("models"));
         Path v1 = TestBundles.signed(dir.resolve("v1.tar"), key, "det", "1.0.0", model);
         Path v2 = TestBundles.signed(dir.resolve("v2.tar"), key, "det", "2.0.0", model);

@@ -42,6 +42,17 @@ public final class TestBundles {
                 new BundleManifest.DeviceConstraints(List.of(), List.of("fp32")));
     }
 
+    /** A new key pair written under {@code dir} and a trust store there that trusts it. */
+    public record Signer(KeyPair key, TrustStore trust) {}
+
+    public static Signer trustedSigner(Path dir) throws IOException {
+        KeyPair key = SigningKeys.generate();
+        SigningKeys.write(key, dir.resolve("keys/signer.key"), dir.resolve("keys/signer.pub"));
+        TrustStore trust = new TrustStore(dir.resolve("trust"));
+        trust.trust(dir.resolve("keys/signer.pub"));
+        return new Signer(key, trust);
+    }
+
     public static String runtimeVersion() {
         return ModelKitVersion.VERSION;
     }
