@@ -79,10 +79,17 @@ public final class ModelDeployer {
 
     private final ModelStore store;
     private final Host host;
+    private final ModelSmokeCheck firstLoad;
 
+    /** A deployer whose first activation of each version loads it in a child JVM first. */
     public ModelDeployer(ModelStore store, Host host) {
+        this(store, host, new ModelSmokeCheck(Duration.ofSeconds(120)));
+    }
+
+    public ModelDeployer(ModelStore store, Host host, ModelSmokeCheck firstLoad) {
         this.store = store;
         this.host = host;
+        this.firstLoad = firstLoad;
     }
 
     /** Verifies, loads, swaps in and records {@code name@version} as active. */
@@ -96,6 +103,11 @@ public final class ModelDeployer {
                             + " is a "
                             + candidate.manifest().role()
                             + "; only detectors are served by the vision pipeline");
+        }
+        if (!store.isChecked(name, version)) {
+            // A model that crashes ONNX Runtime takes its process along: let that be a child.
+            firstLoad.check(candidate);
+            store.markChecked(name, version);
         }
         swapIn(candidate);
         InstalledModel active = store.activate(name, version);

@@ -34,6 +34,7 @@ import org.tinylog.Logger;
 public final class ModelStore {
     private static final String STAGING = ".staging";
     private static final String ACTIVE = "active";
+    private static final String CHECKED = "child-check-passed";
     private static final String ACTIVE_TEMPORARY_PREFIX = ".active-";
     private static final int HISTORY = 8;
     private static final ObjectMapper JSON =
@@ -249,6 +250,22 @@ public final class ModelStore {
         throw new BundleException(
                 Reason.NOT_INSTALLED,
                 name + "@" + current.version() + " is active and nothing was active before it");
+    }
+
+    /** Whether {@code name@version} passed its first load in a child JVM ({@link #markChecked}). */
+    public boolean isChecked(String name, String version) throws BundleException {
+        return Files.isRegularFile(versionDirectory(name, version).resolve(CHECKED));
+    }
+
+    /** Records that {@code name@version} passed its first load and golden inference. */
+    public void markChecked(String name, String version) throws BundleException {
+        Path dir = versionDirectory(name, version);
+        try {
+            Files.writeString(dir.resolve(CHECKED), "passed\n");
+            force(dir);
+        } catch (IOException e) {
+            throw io("cannot record the check of " + name + "@" + version, e);
+        }
     }
 
     /** The version {@link #rollback} would activate, if any. */
