@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ProfileCommand.class,
             ModelsCommand.class,
             KeysCommand.class,
+            StatusCommand.class,
             VisionCommand.class
         })
 public final class Main implements Runnable {

@@ -306,6 +306,8 @@ final class ModelLifecycleCommands {
 
         @Mixin StoreOptions store;
 
+        @Mixin AdminClient admin;
+
         @Override
         public Integer call() throws Exception {
             int at = target.lastIndexOf('@');
@@ -316,6 +318,18 @@ final class ModelLifecycleCommands {
                                 "edgetwin models activate: expected NAME@VERSION, got '%s'%n",
                                 target);
                 return 2;
+            }
+            var viaDaemon =
+                    admin.call(
+                            "POST",
+                            "/models/activate",
+                            Map.of(
+                                    "name",
+                                    target.substring(0, at),
+                                    "version",
+                                    target.substring(at + 1)));
+            if (viaDaemon.isPresent()) {
+                return daemonReply(spec, "activate", viaDaemon.get());
             }
             try {
                 InstalledModel m =
@@ -341,8 +355,14 @@ final class ModelLifecycleCommands {
 
         @Mixin StoreOptions store;
 
+        @Mixin AdminClient admin;
+
         @Override
         public Integer call() throws Exception {
+            var viaDaemon = admin.call("POST", "/models/rollback", Map.of("name", name));
+            if (viaDaemon.isPresent()) {
+                return daemonReply(spec, "rollback", viaDaemon.get());
+            }
             try {
                 InstalledModel m = store.open().rollback(name);
                 spec.commandLine().getOut().printf("active: %s%n", m.id());
@@ -352,6 +372,25 @@ final class ModelLifecycleCommands {
                 return refuse(spec.commandLine().getErr(), "rollback", e);
             }
         }
+    }
+
+    /**
+     * A running daemon carried the command out (swap between frames, probation): print its reply.
+     */
+    static int daemonReply(
+            CommandLine.Model.CommandSpec spec, String command, AdminClient.Reply reply) {
+        if (reply.status() == 200) {
+            spec.commandLine().getOut().println("the running daemon: " + reply.body());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "edgetwin models %s: the running daemon refused: %s%n",
+                        command, reply.body());
+        spec.commandLine().getErr().flush();
+        return 1;
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -133,6 +133,14 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin StoreOptions modelStore;
 
     @Option(
+            names = "--admin-port",
+            defaultValue = "8787",
+            description =
+                    "Port of the local admin API on 127.0.0.1 (edgetwin status, model activation"
+                            + " on the running daemon); 0 turns it off. Default: ${DEFAULT-VALUE}.")
+    int adminPort;
+
+    @Option(
             names = "--state-dir",
             paramLabel = "DIR",
             description =
@@ -339,11 +347,15 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return EXIT_START_FAILED;
         }
+        dev.edgetwin.runtime.admin.AdminServer admin = startAdmin(daemon, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
                                 () -> {
+                                    if (admin != null) {
+                                        admin.close();
+                                    }
                                     daemon.close();
                                     out.printf(
                                             "edgetwin stopped: %d frames, %d twin states published%n",
@@ -425,6 +437,28 @@ final class RunCommand implements Callable<Integer> {
                     options.storeDirectory(),
                     e.getMessage(),
                     e.reason());
+            return null;
+        }
+    }
+
+    /** The local admin API; the daemon runs without it (and says so) when it cannot start. */
+    private dev.edgetwin.runtime.admin.AdminServer startAdmin(Daemon daemon, PrintWriter err) {
+        if (adminPort == 0) {
+            return null;
+        }
+        try {
+            return dev.edgetwin.runtime.admin.AdminServer.start(
+                    new java.net.InetSocketAddress(
+                            java.net.InetAddress.getLoopbackAddress(), adminPort),
+                    daemon,
+                    modelStore.open(),
+                    dev.edgetwin.runtime.bundle.ModelDeployer.Probation.defaults());
+        } catch (IOException | dev.edgetwin.runtime.bundle.BundleException e) {
+            err.printf(
+                    "edgetwin: no admin API (edgetwin status, activation on the running daemon): %s;"
+                            + " choose another --admin-port%n",
+                    e.getMessage());
+            err.flush();
             return null;
         }
     }
