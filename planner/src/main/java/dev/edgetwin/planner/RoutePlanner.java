@@ -1,5 +1,6 @@
 package dev.edgetwin.planner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -111,6 +112,35 @@ public final class RoutePlanner {
             }
         }
         return false;
+    }
+
+    /**
+     * The world's stationary objects (not people) whose stamp, their radius plus the inflation,
+     * covers {@code (x, y)}: a robot standing in one has no free start cell, so an empty {@link
+     * #plan(Pose, Pose, WorldSnapshot)} says nothing about the way ahead.
+     */
+    public List<Track> objectsCovering(double x, double y, WorldSnapshot world) {
+        List<Track> out = new ArrayList<>();
+        for (Track t : world.tracks()) {
+            if (isObstacleForRoutes(t)) {
+                double r = t.radius() + inflation;
+                if (Math.hypot(x - t.x(), y - t.y()) < r) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The world's objects that routes keep clear of: stationary, and not people. */
+    public List<Track> stationaryObjects(WorldSnapshot world) {
+        List<Track> out = new ArrayList<>();
+        for (Track t : world.tracks()) {
+            if (isObstacleForRoutes(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private boolean isObstacleForRoutes(Track t) {
