@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ProfileCommand.class,
             ModelsCommand.class,
-            VisionCommand.class
+            VisionCommand.class,
+            PlannerCommand.class
         })
 public final class Main implements Runnable {
 
