@@ -6,7 +6,6 @@ import dev.edgetwin.bridge.InMemoryTransport;
 import dev.edgetwin.bridge.ManualClock;
 import dev.edgetwin.bridge.Message;
 import dev.edgetwin.planner.CycleResult;
-import dev.edgetwin.planner.ObstacleClass;
 import dev.edgetwin.planner.Planner;
 import dev.edgetwin.planner.Pose;
 import dev.edgetwin.planner.RobotConfig;
@@ -27,12 +26,17 @@ import dev.edgetwin.sim.SimObject;
 import dev.edgetwin.sim.SimulatedCamera;
 import dev.edgetwin.sim.firmware.FirmwareConfig;
 import dev.edgetwin.sim.firmware.SimulatedFirmware;
+import dev.edgetwin.vision.CameraModel;
+import dev.edgetwin.vision.CameraMount;
+import dev.edgetwin.vision.Detection;
 import dev.edgetwin.vision.DetectorException;
 import dev.edgetwin.vision.FloorLocator;
+import dev.edgetwin.vision.FloorObservation;
 import dev.edgetwin.vision.RobotPose;
-import dev.edgetwin.vision.track.TrackState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One closed-loop episode: the simulated hall ({@link FactoryScene#scripted}) filmed by the robot's
@@ -63,7 +67,7 @@ final class ClosedLoopEpisode {
 
     /**
      * Runs the episode and, when the scenario has a falling box, the same episode without the fall
-     * up to 6 s after the box first shows, for the reaction time.
+     * up to 3 s after the box first shows, for the reaction time.
      *
      * @param trace filled with what happened, or null
      */
@@ -86,7 +90,7 @@ final class ClosedLoopEpisode {
         double reaction = Double.NaN;
         int reactionCycle = -1;
         if (setup.boxId() >= 0 && real.boxFirstSeenMillis >= 0) {
-            double until = Math.min(setup.timeLimitSeconds(), real.boxFirstSeenMillis / 1000.0 + 6);
+            double until = Math.min(setup.timeLimitSeconds(), real.boxFirstSeenMillis / 1000.0 + 3);
             Run without =
                     simulate(setup, setup.withoutFall(), map, observer, settings, null, until);
             int n = Math.min(real.commands.size(), without.commands.size());
@@ -159,6 +163,8 @@ final class ClosedLoopEpisode {
         FloorLocator locator =
                 new FloorLocator(camera.cameraModel(), ObjectClass.footprintRadiiByLabel());
         FloorTracking tracking = FloorTracking.withDefaults();
+        PlannerObstacles obstacles = new PlannerObstacles(camera.cameraModel());
+        int imageHeight = camera.cameraModel().intrinsics().height();
         RobotConfig robot = settings.robot();
         RobotPose start = setup.start();
         Pose goal = setup.goal();
@@ -199,12 +205,17 @@ final class ClosedLoopEpisode {
                         run.boxFirstSeenMillis = ms;
                     }
                     SequenceEvaluation.Observation seen = observer.observe(frame, locator);
+                    List<FloorObservation> placed = new ArrayList<>(seen.placed().size());
+                    for (FloorObservation o : seen.placed()) {
+                        footPlacement(o, camera.cameraModel(), truth, imageHeight)
+                                .ifPresent(placed::add);
+                    }
                     List<dev.edgetwin.vision.track.Track> tracks =
                             tracking.update(
                                     clock.nanoTime(),
                                     new FloorTracking.CameraObservations(
-                                            CAMERA_ID, camera.cameraModel(), truth, seen.placed()));
-                    pending = plannerTracks(tracks);
+                                            CAMERA_ID, camera.cameraModel(), truth, placed));
+                    pending = obstacles.update(tracks, truth, clock.nanoTime());
                     pendingNanos = clock.nanoTime();
                     pendingAt = ms + settings.perceptionLatencyMillis();
                 }
@@ -313,6 +324,53 @@ final class ClosedLoopEpisode {
         return run;
     }
 
+    /**
+     * Nominal heights of the classes (the simulator's objects vary +-20% around them), metres: for
+     * placing an object whose foot the camera cannot see by the top of its box.
+     */
+    static final Map<String, Double> NOMINAL_HEIGHTS =
+            Map.of("robot", 0.5, "person", 1.7, "box", 0.4);
+
+    /**
+     * {@code o} as placed by its foot, unless its box is cut by the image's bottom edge: then its
+     * foot is below the image, nearer than the edge, and placed at the edge it would be too far,
+     * seeming to recede as the robot closes in. Such an object is placed by the top edge of its box
+     * instead, on its class's nominal height (a 20% height error moves it about 0.25 m at 1.5 m).
+     * Empty when the top is cut too, or the class has no nominal height.
+     */
+    static Optional<FloorObservation> footPlacement(
+            FloorObservation o, CameraModel camera, RobotPose pose, int imageHeight) {
+        Detection d = o.detection();
+        if (d.y2() < imageHeight - 1) {
+            return Optional.of(o);
+        }
+        Double height = NOMINAL_HEIGHTS.get(d.label());
+        if (height == null || d.y1() <= 0) {
+            return Optional.empty();
+        }
+        double[] dir = new double[3];
+        camera.pixelRay(d.centerX(), d.y1(), dir);
+        CameraMount mount = camera.mount();
+        double t = (height - mount.z()) / dir[2];
+        if (!(t > 0) || !Double.isFinite(t)) {
+            return Optional.empty();
+        }
+        double tx = mount.x() + t * dir[0];
+        double ty = mount.y() + t * dir[1];
+        double dx = tx - mount.x();
+        double dy = ty - mount.y();
+        double range = Math.hypot(dx, dy);
+        // Lower than the camera, the box's top edge is the top's far edge: the centre is nearer.
+        // Taller, it is the near rim: the centre is further.
+        double radius = ObjectClass.footprintRadiiByLabel().getOrDefault(d.label(), 0.0);
+        double toCentre = height < mount.z() ? -radius : radius;
+        double rx = tx + (range > 1e-9 ? toCentre * dx / range : 0);
+        double ry = ty + (range > 1e-9 ? toCentre * dy / range : 0);
+        return Optional.of(
+                new FloorObservation(
+                        d, rx, ry, pose.factoryX(rx, ry), pose.factoryY(rx, ry), range + toCentre));
+    }
+
     private static boolean shows(RenderedFrame frame, int objectId) {
         for (GroundTruth g : frame.groundTruth()) {
             if (g.objectId() == objectId) {
@@ -344,44 +402,6 @@ final class ClosedLoopEpisode {
         return new RobotState(
                 new Pose(p.x(), p.y(), p.yaw()),
                 new VelocityCommand(odometry.vx(), 0, odometry.wz()));
-    }
-
-    /**
-     * The twin's objects as the planner's obstacles: confirmed tracks and lost ones (predicted
-     * while a camera that should see them does not), as the daemon publishes them; tentative ones
-     * are left out. The radius is the class's nominal footprint radius.
-     */
-    static List<Track> plannerTracks(List<dev.edgetwin.vision.track.Track> tracks) {
-        List<Track> out = new ArrayList<>(tracks.size());
-        for (dev.edgetwin.vision.track.Track t : tracks) {
-            if (t.state() != TrackState.CONFIRMED && t.state() != TrackState.LOST) {
-                continue;
-            }
-            ObjectClass c = ObjectClass.byId(t.classId());
-            ObstacleClass kind =
-                    switch (c) {
-                        case PERSON -> ObstacleClass.PERSON;
-                        case ROBOT -> ObstacleClass.ROBOT;
-                        case BOX -> ObstacleClass.BOX;
-                    };
-            double xx = Math.max(0, t.covariance(0, 0));
-            double yy = Math.max(0, t.covariance(1, 1));
-            double limit = Math.sqrt(xx * yy);
-            double xy = Math.max(-limit, Math.min(limit, t.covariance(0, 1)));
-            out.add(
-                    new Track(
-                            "t" + t.id(),
-                            kind,
-                            t.x(),
-                            t.y(),
-                            t.vx(),
-                            t.vy(),
-                            c.footprintRadius(),
-                            xx,
-                            xy,
-                            yy));
-        }
-        return out;
     }
 
     private static List<EpisodeTrace.ObjectSample> samples(List<SimObject> objects) {

@@ -34,7 +34,10 @@ public enum PlannerScenario {
      * behind them, so the goal between them cannot be reached: stop before them and report.
      */
     AISLE_BLOCKED("aisle-blocked"),
-    /** Another robot drives slowly ahead in the lane; the goal lies beyond it. */
+    /**
+     * Another robot drives slowly (0.3-0.6 m/s) down the lane ahead of the robot and on; the goal
+     * lies beyond it, 1.3-1.9 m to the side of its lane: overtake it or follow it, never touch it.
+     */
     GOAL_BEHIND_MOVING_ROBOT("goal-behind-moving-robot");
 
     private final String label;
@@ -103,8 +106,10 @@ public enum PlannerScenario {
             case PERSON_CROSSES -> {
                 double x = random.nextDouble(13.8, 15.2);
                 double speed = random.nextDouble(0.8, 1.4);
-                // When the robot, at about 0.8 m/s, would be level with the crossing.
-                double meet = (x - startX) / 0.8 + random.nextDouble(-2.5, 1.5);
+                // The person reaches the robot's lane when the robot, at about 0.85 m/s, would be
+                // 2.5-6 m before the crossing: it enters the aisle in the camera's view (a person
+                // stepping out right beside the robot is outside a forward camera's 70 degrees).
+                double meet = (x - startX - random.nextDouble(2.5, 6.0)) / 0.85;
                 boolean north = random.nextBoolean();
                 double fromY = north ? 16.5 : 3.5;
                 double toY = north ? 3.5 : 16.5;
@@ -197,11 +202,15 @@ public enum PlannerScenario {
                                 List.of(
                                         new Waypoint(0, fromX, y),
                                         new Waypoint((toX - fromX) / speed, toX, y))));
+                // Beyond it, beside its lane: overtake it or follow it, never touch it.
                 yield new EpisodeSetup(
                         this,
                         seed,
                         start,
-                        new Pose(startX + random.nextDouble(7.5, 9.0), 9.0, 0),
+                        new Pose(
+                                startX + random.nextDouble(8.0, 9.5),
+                                random.nextDouble(10.3, 10.9),
+                                0),
                         List.of(),
                         objects,
                         -1,

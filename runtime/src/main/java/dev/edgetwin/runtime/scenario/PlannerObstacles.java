@@ -1,0 +1,226 @@
+package dev.edgetwin.runtime.scenario;
+
+import dev.edgetwin.planner.ObstacleClass;
+import dev.edgetwin.planner.Track;
+import dev.edgetwin.sim.ObjectClass;
+import dev.edgetwin.vision.CameraIntrinsics;
+import dev.edgetwin.vision.CameraModel;
+import dev.edgetwin.vision.Detection;
+import dev.edgetwin.vision.RobotPose;
+import dev.edgetwin.vision.track.FloorMeasurement;
+import dev.edgetwin.vision.track.TrackState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The twin's tracks as the planner's obstacles, with what a forward camera alone gets wrong for a
+ * planner put right:
+ *
+ * <ul>
+ *   <li>Which tracks: confirmed and lost ones (lost: predicted while a camera that should see them
+ *       does not), as the daemon publishes them; tentative ones are left out.
+ *   <li>How big: the class's nominal footprint radius, or half the width the detection's box spans
+ *       on the floor when that is more (two boxes side by side can come out as one detection).
+ *   <li>Out of view is not gone: the tracker drops a track a second after its last sighting, but a
+ *       box the robot is passing, or one too close for the camera to see its foot, is still there.
+ *       Boxes at rest (slower than {@value #STATIONARY_SPEED} m/s) are remembered where they were
+ *       last tracked until the camera sees that spot of floor, the box's near edge included (in its
+ *       image, within {@value #CLEARING_RANGE} m), without a track on it: a costmap's marking and
+ *       clearing, for objects. People and robots move on their own: once dropped they are predicted
+ *       at their last velocity, with growing uncertainty, for {@value #MOVING_MEMORY_SECONDS} s
+ *       while out of view (a robot being overtaken, a person passing).
+ * </ul>
+ *
+ * <p>Not thread-safe: the control thread calls {@link #update}.
+ */
+final class PlannerObstacles {
+    static final double STATIONARY_SPEED = 0.2;
+    static final double CLEARING_RANGE = 8.0;
+    static final int MAX_REMEMBERED = 64;
+
+    /**
+     * How long a moving object (a person, a robot) the tracker dropped is still predicted at its
+     * last velocity while its predicted spot is out of view: long enough to pass one.
+     */
+    static final double MOVING_MEMORY_SECONDS = 3.0;
+
+    private final CameraModel camera;
+    private final Map<Long, Double> halfWidths = new HashMap<>();
+    private final Map<Long, Memory> remembered = new LinkedHashMap<>();
+    private final double[] scratch = new double[2];
+
+    PlannerObstacles(CameraModel camera) {
+        this.camera = Objects.requireNonNull(camera, "camera");
+    }
+
+    /**
+     * The planner's obstacles after a tracker update.
+     *
+     * @param tracks the tracker's output of this update, removed ones included
+     * @param pose the robot's pose when the frame was captured
+     * @param nanos the update's time
+     */
+    List<Track> update(List<dev.edgetwin.vision.track.Track> tracks, RobotPose pose, long nanos) {
+        List<Track> out = new ArrayList<>(tracks.size());
+        Set<Long> present = new HashSet<>();
+        for (dev.edgetwin.vision.track.Track t : tracks) {
+            if (t.state() == TrackState.REMOVED) {
+                halfWidths.remove(t.id());
+                continue;
+            }
+            t.measurement()
+                    .flatMap(FloorMeasurement::imageBox)
+                    .ifPresent(box -> halfWidths.put(t.id(), floorHalfWidth(box)));
+            if (t.state() != TrackState.CONFIRMED && t.state() != TrackState.LOST) {
+                continue;
+            }
+            Track obstacle = toObstacle(t, halfWidths.getOrDefault(t.id(), 0.0));
+            out.add(obstacle);
+            present.add(t.id());
+            remembered.remove(t.id());
+            boolean box = obstacle.kind() == ObstacleClass.BOX;
+            if (box && obstacle.speed() < STATIONARY_SPEED) {
+                remembered.put(t.id(), new Memory(atRest(obstacle), nanos, true));
+            } else if (!box) {
+                remembered.put(t.id(), new Memory(obstacle, nanos, false));
+            }
+        }
+        for (Iterator<Map.Entry<Long, Memory>> it = remembered.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Long, Memory> e = it.next();
+            if (present.contains(e.getKey())) {
+                continue;
+            }
+            Memory m = e.getValue();
+            double age = (nanos - m.nanos()) / 1e9;
+            Track t = m.track();
+            if (!m.standing()) {
+                if (age > MOVING_MEMORY_SECONDS) {
+                    it.remove();
+                    continue;
+                }
+                t = predicted(t, age);
+            }
+            if (sees(pose, t.x(), t.y(), t.radius())) {
+                it.remove();
+            } else {
+                out.add(t);
+            }
+        }
+        while (remembered.size() > MAX_REMEMBERED) {
+            // The least recently tracked first (entries are re-inserted when tracked).
+            Iterator<Long> oldest = remembered.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return out;
+    }
+
+    /** How many objects are remembered now (tracked or not). */
+    int remembered() {
+        return remembered.size();
+    }
+
+    /** A remembered object: as last tracked, when, and whether it stands (a box) or moves on. */
+    private record Memory(Track track, long nanos, boolean standing) {}
+
+    /**
+     * {@code t} moved on at its velocity for {@code seconds}, its position sigma grown by 0.3 m/s.
+     */
+    private static Track predicted(Track t, double seconds) {
+        double grow = 0.3 * seconds;
+        double extra = grow * grow;
+        return new Track(
+                t.id(),
+                t.kind(),
+                t.x() + t.vx() * seconds,
+                t.y() + t.vy() * seconds,
+                t.vx(),
+                t.vy(),
+                t.radius(),
+                t.covXX() + extra,
+                t.covXY(),
+                t.covYY() + extra);
+    }
+
+    private Track toObstacle(dev.edgetwin.vision.track.Track t, double halfWidth) {
+        ObjectClass c = ObjectClass.byId(t.classId());
+        ObstacleClass kind =
+                switch (c) {
+                    case PERSON -> ObstacleClass.PERSON;
+                    case ROBOT -> ObstacleClass.ROBOT;
+                    case BOX -> ObstacleClass.BOX;
+                };
+        double xx = Math.max(0, t.covariance(0, 0));
+        double yy = Math.max(0, t.covariance(1, 1));
+        double limit = Math.sqrt(xx * yy);
+        double xy = Math.max(-limit, Math.min(limit, t.covariance(0, 1)));
+        return new Track(
+                "t" + t.id(),
+                kind,
+                t.x(),
+                t.y(),
+                t.vx(),
+                t.vy(),
+                Math.max(c.footprintRadius(), halfWidth),
+                xx,
+                xy,
+                yy);
+    }
+
+    private static Track atRest(Track t) {
+        return new Track(
+                t.id(), t.kind(), t.x(), t.y(), 0, 0, t.radius(), t.covXX(), t.covXY(), t.covYY());
+    }
+
+    /** Half the floor distance between the bottom corners of the box, metres (0 if unplaceable). */
+    private double floorHalfWidth(Detection box) {
+        double[] left = new double[2];
+        if (!camera.floorPoint(box.x1(), box.y2(), left)
+                || !camera.floorPoint(box.x2(), box.y2(), scratch)) {
+            return 0;
+        }
+        return Math.hypot(scratch[0] - left[0], scratch[1] - left[1]) / 2;
+    }
+
+    /**
+     * Whether the camera sees the whole foot of an object of {@code radius} at the floor point: the
+     * point and the point {@code radius} + 0.2 m nearer the camera both in its image, within the
+     * clearing range. An object whose near edge is below the image is not seen, however much of it
+     * shows.
+     */
+    private boolean sees(RobotPose pose, double x, double y, double radius) {
+        double rx = pose.robotX(x, y);
+        double ry = pose.robotY(x, y);
+        double cx = rx - camera.mount().x();
+        double cy = ry - camera.mount().y();
+        double range = Math.hypot(cx, cy);
+        if (range > CLEARING_RANGE) {
+            return false;
+        }
+        double nearer = radius + 0.2;
+        if (range <= nearer) {
+            return false;
+        }
+        double f = (range - nearer) / range;
+        return inImage(rx, ry) && inImage(camera.mount().x() + cx * f, camera.mount().y() + cy * f);
+    }
+
+    private boolean inImage(double robotX, double robotY) {
+        if (!camera.project(robotX, robotY, 0, scratch)) {
+            return false;
+        }
+        CameraIntrinsics k = camera.intrinsics();
+        return scratch[0] >= 0
+                && scratch[0] < k.width()
+                && scratch[1] >= 0
+                && scratch[1] < k.height();
+    }
+}
