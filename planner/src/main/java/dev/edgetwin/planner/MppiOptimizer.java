@@ -654,13 +654,15 @@ final class MppiOptimizer implements AutoCloseable {
                 }
             }
         }
-        // A moving object may also stop where it is now (a robot ahead parks, a person halts):
-        // its standing copy keeps the robot from driving into its present spot, which a
-        // constant-velocity prediction alone lets a follower close up to (and hit when it stops).
+        // A moving robot or box may also stop where it is now (a robot ahead parks): its
+        // standing copy keeps the robot from driving into its present spot, which a
+        // constant-velocity prediction alone lets a follower close up to (and hit when it
+        // stops). Not for people: their margin already covers a halt, and a standing copy of a
+        // person walking at the robot would pen it in between the two.
         int moving = n;
         for (int j = 0; j < moving && n < MAX_TRACKS; j++) {
             Track tr = chosen[j];
-            if (tr.speed() >= MAY_STOP_SPEED) {
+            if (tr.speed() >= MAY_STOP_SPEED && !tr.kind().isPerson()) {
                 chosen[n++] =
                         new Track(
                                 tr.id(),
