@@ -99,8 +99,7 @@ public final class Planner implements AutoCloseable {
             Optional<Route> r = routes.plan(pose, goal, world);
             if (r.isEmpty()) {
                 Optional<Route> open = routes.plan(pose, goal);
-                if (open.isPresent()
-                        && routes.objectsCovering(pose.x(), pose.y(), world).isEmpty()) {
+                if (open.isPresent()) {
                     // The map has a way but stationary objects close every one of them (a
                     // fallen pallet across the aisle): wait and say so, rather than drive up to
                     // them. Re-planned every cycle, so the robot goes on once they are cleared.
@@ -119,8 +118,6 @@ public final class Planner implements AutoCloseable {
                             Optional.empty(),
                             BLOCKED_REASON + ids + "; stop and wait");
                 }
-                // Standing within an object's stamp: no free start cell, so the static route,
-                // and the critics keep the robot off the objects.
                 r = open;
             }
             blockedReported = false;
