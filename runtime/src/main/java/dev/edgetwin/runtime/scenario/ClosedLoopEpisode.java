@@ -345,8 +345,11 @@ final class ClosedLoopEpisode {
             return Optional.of(o);
         }
         Double height = NOMINAL_HEIGHTS.get(d.label());
-        if (height == null || d.y1() <= 0) {
+        if (height == null) {
             return Optional.empty();
+        }
+        if (d.y1() <= 0) {
+            return byWidth(o, camera, pose);
         }
         double[] dir = new double[3];
         camera.pixelRay(d.centerX(), d.y1(), dir);
@@ -369,6 +372,44 @@ final class ClosedLoopEpisode {
         return Optional.of(
                 new FloorObservation(
                         d, rx, ry, pose.factoryX(rx, ry), pose.factoryY(rx, ry), range + toCentre));
+    }
+
+    /**
+     * Nominal widths of the classes across the line of sight, metres (a robot seen end-on): for
+     * placing an object cut at the top and the bottom (a person right in front) by how wide it
+     * looks.
+     */
+    static final Map<String, Double> NOMINAL_WIDTHS =
+            Map.of("robot", 0.6, "person", 0.5, "box", 0.5);
+
+    /**
+     * An object cut at the top and the bottom of the image placed by its apparent width on its
+     * class's nominal width (range = fx x width / pixels), along the ray through its box's centre;
+     * cut at a side as well, its foot placement stays: a bound, the best there is.
+     */
+    private static Optional<FloorObservation> byWidth(
+            FloorObservation o, CameraModel camera, RobotPose pose) {
+        Detection d = o.detection();
+        double pixels = d.x2() - d.x1();
+        double width = NOMINAL_WIDTHS.getOrDefault(d.label(), 0.0);
+        if (d.x1() <= 0 || d.x2() >= camera.intrinsics().width() - 1 || pixels < 1 || width <= 0) {
+            return Optional.of(o);
+        }
+        double range = camera.intrinsics().fx() * width / pixels;
+        double[] dir = new double[3];
+        camera.pixelRay(d.centerX(), (d.y1() + d.y2()) / 2, dir);
+        double flat = Math.hypot(dir[0], dir[1]);
+        if (flat < 1e-9) {
+            return Optional.of(o);
+        }
+        double radius = ObjectClass.footprintRadiiByLabel().getOrDefault(d.label(), 0.0);
+        double along = range + radius;
+        CameraMount mount = camera.mount();
+        double rx = mount.x() + along * dir[0] / flat;
+        double ry = mount.y() + along * dir[1] / flat;
+        return Optional.of(
+                new FloorObservation(
+                        d, rx, ry, pose.factoryX(rx, ry), pose.factoryY(rx, ry), along));
     }
 
     private static boolean shows(RenderedFrame frame, int objectId) {
