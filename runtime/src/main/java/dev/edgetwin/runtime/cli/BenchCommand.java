@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchVisionCommand.class,
+        subcommands = {BenchVisionCommand.class, BenchPlannerCommand.class},
         description =
                 "Times the vision pipeline's stages on simulated frames and prints percentiles.")
 final class BenchCommand implements Callable<Integer> {

@@ -332,15 +332,21 @@ final class ClosedLoopEpisode {
             Map.of("robot", 0.5, "person", 1.7, "box", 0.4);
 
     /**
-     * {@code o} as placed by its foot, unless its box is cut by the image's bottom edge: then its
-     * foot is below the image, nearer than the edge, and placed at the edge it would be too far,
-     * seeming to recede as the robot closes in. Such an object is placed by the top edge of its box
-     * instead, on its class's nominal height (a 20% height error moves it about 0.25 m at 1.5 m).
-     * Empty when the top is cut too, or the class has no nominal height.
+     * {@code o} as placed by its foot; nothing when its box is cut by a side of the image (its
+     * centre is not the object's). Cut by the image's bottom edge instead, its foot is below the
+     * image, nearer than the edge, and placed at the edge it would be too far, seeming to recede as
+     * the robot closes in. Such an object is placed by the top edge of its box instead, on its
+     * class's nominal height (a 20% height error moves it about 0.25 m at 1.5 m). Empty when the
+     * top is cut too, or the class has no nominal height.
      */
     static Optional<FloorObservation> footPlacement(
             FloorObservation o, CameraModel camera, RobotPose pose, int imageHeight) {
         Detection d = o.detection();
+        if (d.x1() <= 0 || d.x2() >= camera.intrinsics().width() - 1) {
+            // Cut at a side: the box's centre is not the object's, and its moving edge makes a
+            // standing object seem to move. The track coasts on what it knew.
+            return Optional.empty();
+        }
         if (d.y2() < imageHeight - 1) {
             return Optional.of(o);
         }
@@ -383,17 +389,17 @@ final class ClosedLoopEpisode {
             Map.of("robot", 0.6, "person", 0.5, "box", 0.5);
 
     /**
-     * An object cut at the top and the bottom of the image placed by its apparent width on its
-     * class's nominal width (range = fx x width / pixels), along the ray through its box's centre;
-     * cut at a side as well, its foot placement stays: a bound, the best there is.
+     * An object cut at the top and the bottom of the image (not at a side) placed by its apparent
+     * width on its class's nominal width (range = fx x width / pixels), along the ray through its
+     * box's centre.
      */
     private static Optional<FloorObservation> byWidth(
             FloorObservation o, CameraModel camera, RobotPose pose) {
         Detection d = o.detection();
         double pixels = d.x2() - d.x1();
         double width = NOMINAL_WIDTHS.getOrDefault(d.label(), 0.0);
-        if (d.x1() <= 0 || d.x2() >= camera.intrinsics().width() - 1 || pixels < 1 || width <= 0) {
-            return Optional.of(o);
+        if (pixels < 1 || width <= 0) {
+            return Optional.empty();
         }
         double range = camera.intrinsics().fx() * width / pixels;
         double[] dir = new double[3];

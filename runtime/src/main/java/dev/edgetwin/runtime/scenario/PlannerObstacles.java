@@ -32,10 +32,11 @@ import java.util.Set;
  *       box the robot is passing, or one too close for the camera to see its foot, is still there.
  *       Boxes at rest (slower than {@value #STATIONARY_SPEED} m/s) are remembered where they were
  *       last tracked until the camera sees that spot of floor, the box's near edge included (in its
- *       image, within {@value #CLEARING_RANGE} m), without a track on it: a costmap's marking and
- *       clearing, for objects. People and robots move on their own: once dropped they are predicted
- *       at their last velocity, with growing uncertainty, for {@value #MOVING_MEMORY_SECONDS} s
- *       while out of view (a robot being overtaken, a person passing).
+ *       image, within {@value #CLEARING_RANGE} m) with no track of any state within 0.5 m of the
+ *       box (it may be tracked anew under another id): a costmap's marking and clearing, for
+ *       objects. People and robots move on their own: once dropped they are predicted at their last
+ *       velocity, with growing uncertainty, for {@value #MOVING_MEMORY_SECONDS} s (a robot being
+ *       overtaken, a person passing).
  * </ul>
  *
  * <p>Not thread-safe: the control thread calls {@link #update}.
@@ -70,11 +71,13 @@ final class PlannerObstacles {
     List<Track> update(List<dev.edgetwin.vision.track.Track> tracks, RobotPose pose, long nanos) {
         List<Track> out = new ArrayList<>(tracks.size());
         Set<Long> present = new HashSet<>();
+        List<double[]> live = new ArrayList<>(tracks.size());
         for (dev.edgetwin.vision.track.Track t : tracks) {
             if (t.state() == TrackState.REMOVED) {
                 halfWidths.remove(t.id());
                 continue;
             }
+            live.add(new double[] {t.x(), t.y()});
             t.measurement()
                     .flatMap(FloorMeasurement::imageBox)
                     .ifPresent(box -> halfWidths.put(t.id(), floorHalfWidth(box)));
@@ -104,11 +107,14 @@ final class PlannerObstacles {
             if (!m.standing()) {
                 if (age > MOVING_MEMORY_SECONDS) {
                     it.remove();
-                    continue;
+                } else {
+                    // Not cleared by sight: a person at the image's side is not measured (see
+                    // ClosedLoopEpisode.footPlacement), so not seeing one proves little.
+                    out.add(predicted(t, age));
                 }
-                t = predicted(t, age);
+                continue;
             }
-            if (sees(pose, t.x(), t.y(), t.radius())) {
+            if (sees(pose, t.x(), t.y(), t.radius()) && !near(live, t, t.radius() + 0.5)) {
                 it.remove();
             } else {
                 out.add(t);
@@ -121,6 +127,19 @@ final class PlannerObstacles {
             oldest.remove();
         }
         return out;
+    }
+
+    /**
+     * Whether a live track (any state: the object may be tracked anew under another id, say after
+     * two boxes merged into one detection) lies within {@code distance} of {@code t}.
+     */
+    private static boolean near(List<double[]> live, Track t, double distance) {
+        for (double[] p : live) {
+            if (Math.hypot(p[0] - t.x(), p[1] - t.y()) < distance) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many objects are remembered now (tracked or not). */

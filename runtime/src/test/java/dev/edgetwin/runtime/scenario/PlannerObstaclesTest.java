@@ -96,7 +96,7 @@ class PlannerObstaclesTest {
     }
 
     @Test
-    void movingObjectsArePredictedForThreeSecondsOutOfView() {
+    void movingObjectsArePredictedForThreeSeconds() {
         PlannerObstacles obstacles = new PlannerObstacles(CAMERA);
         RobotPose away = new RobotPose(0, 0, Math.PI);
         obstacles.update(
@@ -165,6 +165,12 @@ class PlannerObstaclesTest {
                         .orElseThrow();
         assertEquals(0.25 + 1.2 + 0.25, near.robotX(), 0.05, "mount + range + radius");
         assertEquals(0, near.robotY(), 0.01);
+        Detection sideCut = new Detection(1, "person", 1f, 0, 100, 150, 300);
+        assertTrue(
+                ClosedLoopEpisode.footPlacement(
+                                new FloorObservation(sideCut, 3, 0, 8, 9, 3), CAMERA, ego, 480)
+                        .isEmpty(),
+                "cut at a side: left out");
         Detection nameless = new Detection(5, "forklift", 1f, 100, 100, 150, 480);
         assertTrue(
                 ClosedLoopEpisode.footPlacement(
