@@ -343,8 +343,9 @@ final class ClosedLoopEpisode {
             FloorObservation o, CameraModel camera, RobotPose pose, int imageHeight) {
         Detection d = o.detection();
         if (d.x1() <= 0 || d.x2() >= camera.intrinsics().width() - 1) {
-            // Cut at a side: the box's centre is not the object's, and its moving edge makes a
-            // standing object seem to move. The track coasts on what it knew.
+            // Cut at a side: the box's centre is not the object's, and the cut edge sliding over
+            // it makes it seem to move (a person's velocity goes wrong; a box passed close by
+            // leaves remembered copies where it never was). The track coasts on what it knew.
             return Optional.empty();
         }
         if (d.y2() < imageHeight - 1) {

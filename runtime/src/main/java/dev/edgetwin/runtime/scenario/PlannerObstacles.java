@@ -30,10 +30,10 @@ import java.util.Set;
  *       on the floor when that is more (two boxes side by side can come out as one detection).
  *   <li>Out of view is not gone: the tracker drops a track a second after its last sighting, but a
  *       box the robot is passing, or one too close for the camera to see its foot, is still there.
- *       Boxes at rest (slower than {@value #STATIONARY_SPEED} m/s) are remembered where they were
- *       last tracked until the camera sees that spot of floor, the box's near edge included (in its
- *       image, within {@value #CLEARING_RANGE} m) with no track of any state within 0.5 m of the
- *       box (it may be tracked anew under another id): a costmap's marking and clearing, for
+ *       Boxes (which do not move on their own) are remembered, standing, where they were last
+ *       tracked until the camera sees that spot of floor, the box's near edge included (in its
+ *       image, within {@value #CLEARING_RANGE} m), unless only a tentative track is within 0.5 m of
+ *       it (it may be being tracked anew under another id): a costmap's marking and clearing, for
  *       objects. People and robots move on their own: once dropped they are predicted at their last
  *       velocity, with growing uncertainty, for {@value #MOVING_MEMORY_SECONDS} s (a robot being
  *       overtaken, a person passing).
@@ -42,9 +42,11 @@ import java.util.Set;
  * <p>Not thread-safe: the control thread calls {@link #update}.
  */
 final class PlannerObstacles {
-    static final double STATIONARY_SPEED = 0.2;
     static final double CLEARING_RANGE = 8.0;
     static final int MAX_REMEMBERED = 64;
+
+    /** The widest an obstacle is made from its detection's width, metres (half of it). */
+    static final double MAX_HALF_WIDTH = 0.8;
 
     /**
      * How long a moving object (a person, a robot) the tracker dropped is still predicted at its
@@ -77,10 +79,13 @@ final class PlannerObstacles {
                 halfWidths.remove(t.id());
                 continue;
             }
-            live.add(new double[] {t.x(), t.y()});
+            live.add(new double[] {t.x(), t.y(), t.state() == TrackState.TENTATIVE ? 1 : 0});
             t.measurement()
                     .flatMap(FloorMeasurement::imageBox)
-                    .ifPresent(box -> halfWidths.put(t.id(), floorHalfWidth(box)));
+                    .ifPresent(
+                            box ->
+                                    halfWidths.put(
+                                            t.id(), Math.min(MAX_HALF_WIDTH, floorHalfWidth(box))));
             if (t.state() != TrackState.CONFIRMED && t.state() != TrackState.LOST) {
                 continue;
             }
@@ -88,12 +93,11 @@ final class PlannerObstacles {
             out.add(obstacle);
             present.add(t.id());
             remembered.remove(t.id());
+            // Boxes do not move on their own (a falling one comes to rest): remembered standing
+            // wherever last tracked, whatever speed the tracker gives them (merged and split
+            // detections make standing boxes seem to move).
             boolean box = obstacle.kind() == ObstacleClass.BOX;
-            if (box && obstacle.speed() < STATIONARY_SPEED) {
-                remembered.put(t.id(), new Memory(atRest(obstacle), nanos, true));
-            } else if (!box) {
-                remembered.put(t.id(), new Memory(obstacle, nanos, false));
-            }
+            remembered.put(t.id(), new Memory(box ? atRest(obstacle) : obstacle, nanos, box));
         }
         for (Iterator<Map.Entry<Long, Memory>> it = remembered.entrySet().iterator();
                 it.hasNext(); ) {
@@ -114,7 +118,7 @@ final class PlannerObstacles {
                 }
                 continue;
             }
-            if (sees(pose, t.x(), t.y(), t.radius()) && !near(live, t, t.radius() + 0.5)) {
+            if (sees(pose, t.x(), t.y(), t.radius()) && !onlyTentativeNear(live, t, 0.5)) {
                 it.remove();
             } else {
                 out.add(t);
@@ -130,16 +134,22 @@ final class PlannerObstacles {
     }
 
     /**
-     * Whether a live track (any state: the object may be tracked anew under another id, say after
-     * two boxes merged into one detection) lies within {@code distance} of {@code t}.
+     * Whether the only tracks within {@code distance} of {@code t} are tentative ones: the object
+     * may be tracked anew under another id (say after two boxes merged into one detection) and not
+     * yet be confirmed. With a confirmed track near, that track stands for it; with none, its spot
+     * is clear.
      */
-    private static boolean near(List<double[]> live, Track t, double distance) {
+    private static boolean onlyTentativeNear(List<double[]> live, Track t, double distance) {
+        boolean tentative = false;
         for (double[] p : live) {
             if (Math.hypot(p[0] - t.x(), p[1] - t.y()) < distance) {
-                return true;
+                if (p[2] == 0) {
+                    return false;
+                }
+                tentative = true;
             }
         }
-        return false;
+        return tentative;
     }
 
     /** How many objects are remembered now (tracked or not). */
