@@ -82,7 +82,7 @@ public final class PlannerBench {
             throw new IllegalArgumentException(
                     "cycles must be >= 1 and warmup >= 0, got " + cycles + " and " + warmup);
         }
-        int m = 256;
+        int m = Math.min(256, samples);
         Duration deadline = Duration.ofMillis(4);
         Timing analytic = cycles(samples, steps, threads, cycles, warmup, null, m, deadline, null);
         double stepsPerSecond = (double) samples * steps / (analytic.mean() / 1e3);
