@@ -260,7 +260,7 @@ final class ClosedLoopEpisode {
                             flat[4 * i + 2] = tr.radius();
                             flat[4 * i + 3] = tr.kind().isPerson() ? 1 : 0;
                         }
-                        trace.trackedAtKeyCycle.add(flat);
+                        trace.tracksPerCycle.add(flat);
                     }
                 }
                 clock.advanceMillis(tick);

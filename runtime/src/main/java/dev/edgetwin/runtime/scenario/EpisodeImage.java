@@ -137,7 +137,7 @@ final class EpisodeImage {
                 }
                 g.setColor(Color.RED);
                 g.setStroke(new BasicStroke(1.5f));
-                double[] tracks = trace.trackedAtKeyCycle.get(key);
+                double[] tracks = trace.tracksPerCycle.get(key);
                 for (int i = 0; i + 3 < tracks.length; i += 4) {
                     g.draw(circle(v, tracks[i], tracks[i + 1], tracks[i + 2]));
                 }

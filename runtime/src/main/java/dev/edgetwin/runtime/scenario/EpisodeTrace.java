@@ -28,8 +28,8 @@ final class EpisodeTrace {
     final List<CycleSample> cycles = new ArrayList<>();
     final List<List<ObjectSample>> objects = new ArrayList<>();
 
-    /** Tracks the planner was given at each cycle (x, y, radius, person?). */
-    final List<double[]> trackedAtKeyCycle = new ArrayList<>();
+    /** The obstacles the planner was given at each cycle: x, y, radius, 1 for a person, in turn. */
+    final List<double[]> tracksPerCycle = new ArrayList<>();
 
     int keyCycle = -1;
 }
