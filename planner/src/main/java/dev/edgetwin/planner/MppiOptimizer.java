@@ -34,6 +34,10 @@ import org.tinylog.Logger;
  */
 final class MppiOptimizer implements AutoCloseable {
     static final int MAX_TRACKS = 32;
+
+    /** Objects at least this fast (m/s) also get a standing copy: they may stop. */
+    static final double MAY_STOP_SPEED = 0.1;
+
     static final int CHUNK = 64;
     private static final int NOISE_POOL = 1 << 20;
     private static final int NC = Critic.values().length;
@@ -111,6 +115,10 @@ final class MppiOptimizer implements AutoCloseable {
     private final float[] predInflate;
     private final float[] obsRadius = new float[MAX_TRACKS];
     private final boolean[] obsPerson = new boolean[MAX_TRACKS];
+
+    /** Whether entry j is the standing copy of a moving object (not a separate object). */
+    private final boolean[] obsCopy = new boolean[MAX_TRACKS];
+
     private final float[] obsReach = new float[MAX_TRACKS];
 
     // Per-cycle start state.
@@ -646,11 +654,35 @@ final class MppiOptimizer implements AutoCloseable {
                 }
             }
         }
+        // A moving robot or box may also stop where it is now (a robot ahead parks): its
+        // standing copy keeps the robot from driving into its present spot, which a
+        // constant-velocity prediction alone lets a follower close up to (and hit when it
+        // stops). Not for people: their margin already covers a halt, and a standing copy of a
+        // person walking at the robot would pen it in between the two.
+        int moving = n;
+        for (int j = 0; j < moving && n < MAX_TRACKS; j++) {
+            Track tr = chosen[j];
+            if (tr.speed() >= MAY_STOP_SPEED && !tr.kind().isPerson()) {
+                chosen[n++] =
+                        new Track(
+                                tr.id(),
+                                tr.kind(),
+                                tr.x() + tr.vx() * age,
+                                tr.y() + tr.vy() * age,
+                                0,
+                                0,
+                                tr.radius(),
+                                tr.covXX(),
+                                tr.covXY(),
+                                tr.covYY());
+            }
+        }
         tracks = n;
         for (int j = 0; j < n; j++) {
             Track tr = chosen[j];
             obsRadius[j] = (float) tr.radius();
             obsPerson[j] = tr.kind().isPerson();
+            obsCopy[j] = j >= moving;
             double margin = obstacleCfg.margin(tr.kind());
             double sig0 = tr.positionSigma();
             double sigV = obstacleCfg.speedSigma(tr.kind());
@@ -919,7 +951,7 @@ final class MppiOptimizer implements AutoCloseable {
             int bj = -1;
             double bd = Double.POSITIVE_INFINITY;
             for (int j = 0; j < tracks; j++) {
-                if (!used[j] && obsPerson[j]) {
+                if (!used[j] && obsPerson[j] && !obsCopy[j]) {
                     double d = Math.hypot(predX[j] - x0, predY[j] - y0);
                     if (d < bd) {
                         bd = d;

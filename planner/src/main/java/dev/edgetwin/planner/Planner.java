@@ -1,5 +1,6 @@
 package dev.edgetwin.planner;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.tinylog.Logger;
@@ -24,6 +25,13 @@ public final class Planner implements AutoCloseable {
     private Route route;
     private Pose goal;
     private boolean closed;
+    private boolean blockedReported;
+
+    /**
+     * How the reason of a cycle that stops because stationary objects close every route begins; the
+     * objects' ids follow.
+     */
+    public static final String BLOCKED_REASON = "every route to the goal is blocked by objects ";
 
     /**
      * @param learnedCritic may be null (analytic critics only)
@@ -90,8 +98,29 @@ public final class Planner implements AutoCloseable {
         if (replan) {
             Optional<Route> r = routes.plan(pose, goal, world);
             if (r.isEmpty()) {
-                r = routes.plan(pose, goal);
+                Optional<Route> open = routes.plan(pose, goal);
+                if (open.isPresent()) {
+                    // The map has a way but stationary objects close every one of them (a
+                    // fallen pallet across the aisle): wait and say so, rather than drive up to
+                    // them. Re-planned every cycle, so the robot goes on once they are cleared.
+                    String ids = idsOf(routes.stationaryObjects(world));
+                    if (!blockedReported) {
+                        Logger.info("Every route from {} to {} is blocked by {}", pose, goal, ids);
+                        blockedReported = true;
+                    }
+                    route = null;
+                    this.goal = goal;
+                    SafetyVerdict v = safety.check(VelocityCommand.STOP, state, world, now);
+                    return new CycleResult(
+                            VelocityCommand.STOP,
+                            Optional.empty(),
+                            v,
+                            Optional.empty(),
+                            BLOCKED_REASON + ids + "; stop and wait");
+                }
+                r = open;
             }
+            blockedReported = false;
             if (r.isEmpty()) {
                 if (route != null || this.goal == null || !goal.equals(this.goal)) {
                     Logger.info("No route from {} to {}", pose, goal);
@@ -115,6 +144,14 @@ public final class Planner implements AutoCloseable {
         String reason = verdict.stopped() ? "safety: " + verdict.reason() : plan.reason();
         return new CycleResult(
                 verdict.command(), Optional.of(plan), verdict, Optional.of(route), reason);
+    }
+
+    private static String idsOf(List<Track> tracks) {
+        StringBuilder b = new StringBuilder("[");
+        for (Track t : tracks) {
+            b.append(b.length() > 1 ? ", " : "").append(t.id());
+        }
+        return b.append(']').toString();
     }
 
     @Override

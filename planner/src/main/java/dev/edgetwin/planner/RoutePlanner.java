@@ -1,5 +1,6 @@
 package dev.edgetwin.planner;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,12 @@ import java.util.Optional;
  * robots; not people, who move) can be stamped into the grid for a re-plan around them.
  */
 public final class RoutePlanner {
+    /**
+     * Metres around the start that object stamps leave free (see {@link #plan(Pose, Pose,
+     * WorldSnapshot)}).
+     */
+    static final double START_RELEASE = 0.35;
+
     private static final double SQRT2 = Math.sqrt(2.0);
 
     private final StaticMap map;
@@ -75,6 +82,10 @@ public final class RoutePlanner {
                 stamp(blocked, t.x(), t.y(), t.radius() + inflation);
             }
         }
+        // The critics let the robot come closer to an object than routes keep, so it may stand
+        // inside a stamp: free the floor around it so that a route can lead out, and "no route"
+        // means the objects close the way, not that the robot stands near one.
+        release(blocked, start.x(), start.y(), START_RELEASE);
         return search(start, goal, blocked);
     }
 
@@ -113,8 +124,36 @@ public final class RoutePlanner {
         return false;
     }
 
+    /** The world's objects that routes keep clear of: stationary, and not people. */
+    public List<Track> stationaryObjects(WorldSnapshot world) {
+        List<Track> out = new ArrayList<>();
+        for (Track t : world.tracks()) {
+            if (isObstacleForRoutes(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     private boolean isObstacleForRoutes(Track t) {
         return !t.kind().isPerson() && t.speed() < stationarySpeed;
+    }
+
+    private void release(boolean[] blocked, double cx, double cy, double r) {
+        int c0 = map.col(cx - r);
+        int c1 = map.col(cx + r);
+        int r0 = map.row(cy - r);
+        int r1 = map.row(cy + r);
+        for (int row = Math.max(0, r0); row <= Math.min(map.height() - 1, r1); row++) {
+            for (int col = Math.max(0, c0); col <= Math.min(map.width() - 1, c1); col++) {
+                double dx = map.cellCenterX(col) - cx;
+                double dy = map.cellCenterY(row) - cy;
+                if (dx * dx + dy * dy <= r * r) {
+                    int i = row * map.width() + col;
+                    blocked[i] = staticBlocked[i];
+                }
+            }
+        }
     }
 
     private void stamp(boolean[] blocked, double cx, double cy, double r) {

@@ -76,6 +76,8 @@ class PlannerTest {
         assertTrue(loop.minObjectGap > 0, "gap " + loop.minObjectGap);
         assertTrue(loop.state.pose().x() < 5, "stays before the pallet");
         assertTrue(Math.abs(loop.state.velocity().vx()) < 0.05, "stopped: " + loop.state);
+        String reason = loop.results.get(loop.results.size() - 1).reason();
+        assertTrue(reason.startsWith(Planner.BLOCKED_REASON + "[pallet]"), reason);
     }
 
     @Test

@@ -124,4 +124,28 @@ class RoutePlannerTest {
         Track wall = Track.of("pallet", ObstacleClass.BOX, 4, y, 0, 0, 1.6, 0.02);
         assertTrue(planner.plan(start, goal, new WorldSnapshot(0, List.of(wall))).isEmpty());
     }
+
+    @Test
+    void aRobotStandingInsideAnObjectsStampStillGetsARouteOutAndRound() {
+        StaticMap map = Worlds.corridor(12, 3.0);
+        RobotConfig robot = RobotConfig.defaults();
+        double inflation = robot.boundingRadius() + 0.1;
+        RoutePlanner planner = new RoutePlanner(map, inflation, 0.2, 6);
+        double y = Worlds.centre(3.0);
+        // The box's stamp (0.3 + 0.5 m) covers the robot, 0.7 m from the box's centre.
+        Track box = Track.of("box", ObstacleClass.BOX, 5, y, 0, 0, 0.3, 0.02);
+        WorldSnapshot world = new WorldSnapshot(0, List.of(box));
+        Optional<Route> r = planner.plan(new Pose(4.3, y, 0), new Pose(10, y, 0), world);
+        assertTrue(r.isPresent(), "a route out of the stamp and round the box");
+        // A row of boxes across the corridor: no way, even from inside a stamp.
+        WorldSnapshot wall =
+                new WorldSnapshot(
+                        0,
+                        List.of(
+                                Track.of("a", ObstacleClass.BOX, 5, y - 1.0, 0, 0, 0.3, 0.02),
+                                Track.of("b", ObstacleClass.BOX, 5, y, 0, 0, 0.3, 0.02),
+                                Track.of("c", ObstacleClass.BOX, 5, y + 1.0, 0, 0, 0.3, 0.02)));
+        assertFalse(planner.plan(new Pose(4.3, y, 0), new Pose(10, y, 0), wall).isPresent());
+        assertTrue(planner.plan(new Pose(4.3, y, 0), new Pose(10, y, 0)).isPresent());
+    }
 }

@@ -1,6 +1,10 @@
 package dev.edgetwin.sim;
 
 import dev.edgetwin.vision.RobotPose;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,28 +74,8 @@ public final class FactoryScene {
      */
     public static FactoryScene demo(long seed) {
         var random = new SplittableRandom(seed);
-        List<Shelf> shelves = new ArrayList<>();
-        double[][] rows = {{1.5, 2.5, 3.0}, {5.5, 7.5, 2.5}, {12.5, 14.5, 2.5}, {17.5, 18.5, 3.0}};
-        double[][] segments = {{3, 13}, {16, 26}, {29, 37}};
-        for (double[] row : rows) {
-            for (double[] segment : segments) {
-                double height = row[2] + random.nextDouble(-0.3, 0.3);
-                shelves.add(new Shelf(segment[0], row[0], segment[1], row[1], height));
-            }
-        }
-
-        List<FloorMarking> markings = new ArrayList<>();
-        // Lane lines: the main aisle's keep boxes and people off the ego lane; the side aisles'
-        // run along the shelf faces.
-        for (double y : new double[] {8.4, 11.5, 2.6, 5.28, 14.6, 17.28}) {
-            markings.add(FloorMarking.solid(0.5, y, 39.5, y + 0.12));
-        }
-        markings.add(new FloorMarking(0.5, 9.94, 39.5, 10.06, 2.0, 1.0));
-        for (double x : new double[] {13.1, 15.78, 26.1, 28.78}) {
-            // Edges of the cross aisles, between the shelf rows.
-            markings.add(FloorMarking.solid(x, 2.7, x + 0.12, 5.3));
-            markings.add(FloorMarking.solid(x, 14.7, x + 0.12, 17.3));
-        }
+        List<Shelf> shelves = demoShelves(random);
+        List<FloorMarking> markings = demoMarkings();
 
         var builder = new ObjectListBuilder(random);
         Trajectory ego = new Trajectory.Shuttle(6, 9, 26, 9, DEMO_PERIOD_SECONDS, 0, false);
@@ -123,6 +107,130 @@ public final class FactoryScene {
         return new FactoryScene(seed, ego, shelves, markings, builder.objects);
     }
 
+    /**
+     * A scene for scripted episodes (the planner's closed-loop scenarios): the demo's hall, shelf
+     * rows and floor markings, the shelves' heights drawn from {@code seed} as in {@link #demo},
+     * plus {@code extraShelves}, and only {@code objects} (ids in list order). The ego robot stands
+     * at {@code ego}: whoever drives it renders with {@link SimulatedCamera#render(double,
+     * dev.edgetwin.vision.RobotPose, long)}.
+     */
+    public static FactoryScene scripted(
+            long seed, RobotPose ego, List<Shelf> extraShelves, List<ScriptedObject> objects) {
+        Objects.requireNonNull(ego, "ego");
+        List<Shelf> shelves = demoShelves(new SplittableRandom(seed));
+        shelves.addAll(extraShelves);
+        List<DynamicObject> dynamic = new ArrayList<>(objects.size());
+        for (ScriptedObject o : objects) {
+            dynamic.add(
+                    new DynamicObject(
+                            dynamic.size(),
+                            o.objectClass(),
+                            o.length(),
+                            o.width(),
+                            o.height(),
+                            o.trajectory()));
+        }
+        return new FactoryScene(
+                seed,
+                new Trajectory.Parked(ego.x(), ego.y(), ego.yaw()),
+                shelves,
+                demoMarkings(),
+                dynamic);
+    }
+
+    /** The hall's size along x, metres (the hall is {@code [0, hallLength] x [0, hallWidth]}). */
+    public static double hallLength() {
+        return HALL_LENGTH;
+    }
+
+    /** The hall's size along y, metres. */
+    public static double hallWidth() {
+        return HALL_WIDTH;
+    }
+
+    private static List<Shelf> demoShelves(SplittableRandom random) {
+        List<Shelf> shelves = new ArrayList<>();
+        double[][] rows = {{1.5, 2.5, 3.0}, {5.5, 7.5, 2.5}, {12.5, 14.5, 2.5}, {17.5, 18.5, 3.0}};
+        double[][] segments = {{3, 13}, {16, 26}, {29, 37}};
+        for (double[] row : rows) {
+            for (double[] segment : segments) {
+                double height = row[2] + random.nextDouble(-0.3, 0.3);
+                shelves.add(new Shelf(segment[0], row[0], segment[1], row[1], height));
+            }
+        }
+        return shelves;
+    }
+
+    private static List<FloorMarking> demoMarkings() {
+        List<FloorMarking> markings = new ArrayList<>();
+        // Lane lines: the main aisle's keep boxes and people off the ego lane; the side aisles'
+        // run along the shelf faces.
+        for (double y : new double[] {8.4, 11.5, 2.6, 5.28, 14.6, 17.28}) {
+            markings.add(FloorMarking.solid(0.5, y, 39.5, y + 0.12));
+        }
+        markings.add(new FloorMarking(0.5, 9.94, 39.5, 10.06, 2.0, 1.0));
+        for (double x : new double[] {13.1, 15.78, 26.1, 28.78}) {
+            // Edges of the cross aisles, between the shelf rows.
+            markings.add(FloorMarking.solid(x, 2.7, x + 0.12, 5.3));
+            markings.add(FloorMarking.solid(x, 14.7, x + 0.12, 17.3));
+        }
+
+        return markings;
+    }
+
+    /**
+     * Writes the hall as a ROS map_server map: {@code <name>.pgm} (P5, 0 occupied, 254 free; the
+     * first line is the top of the map) and {@code <name>.yaml} (origin at the hall's corner, yaw
+     * 0, trinary, not negated) into {@code dir}. A cell is occupied when its square overlaps a
+     * shelf block or lies on the hall's border (the walls); objects are not in it.
+     *
+     * @return the YAML file
+     * @throws IOException if the files cannot be written
+     */
+    public Path writeOccupancyMap(Path dir, String name, double resolution) throws IOException {
+        if (!(resolution >= 0.01 && resolution <= 1)) {
+            throw new IllegalArgumentException(
+                    "resolution must be in [0.01, 1] m per cell, got " + resolution);
+        }
+        int width = (int) Math.round(HALL_LENGTH / resolution);
+        int height = (int) Math.round(HALL_WIDTH / resolution);
+        String header = "P5\n" + width + " " + height + "\n255\n";
+        byte[] head = header.getBytes(StandardCharsets.US_ASCII);
+        byte[] pgm = new byte[head.length + width * height];
+        System.arraycopy(head, 0, pgm, 0, head.length);
+        for (int line = 0; line < height; line++) {
+            int row = height - 1 - line;
+            double y0 = row * resolution;
+            for (int col = 0; col < width; col++) {
+                double x0 = col * resolution;
+                boolean wall = row == 0 || col == 0 || row == height - 1 || col == width - 1;
+                boolean occupied = wall;
+                for (int i = 0; !occupied && i < shelves.size(); i++) {
+                    Shelf s = shelves.get(i);
+                    occupied =
+                            x0 < s.x1()
+                                    && x0 + resolution > s.x0()
+                                    && y0 < s.y1()
+                                    && y0 + resolution > s.y0();
+                }
+                pgm[head.length + line * width + col] = (byte) (occupied ? 0 : 254);
+            }
+        }
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".pgm"), pgm);
+        Path yaml = dir.resolve(name + ".yaml");
+        Files.writeString(
+                yaml,
+                "image: "
+                        + name
+                        + ".pgm\nresolution: "
+                        + resolution
+                        + "\norigin: [0.0, 0.0, 0.0]\nnegate: 0\noccupied_thresh: 0.65\n"
+                        + "free_thresh: 0.196\n",
+                StandardCharsets.US_ASCII);
+        return yaml;
+    }
+
     /** The seed this scene was built from. */
     public long seed() {
         return seed;
@@ -151,7 +259,8 @@ public final class FactoryScene {
         return List.copyOf(out);
     }
 
-    List<Shelf> shelves() {
+    /** The shelf blocks, static obstacles from the floor up. */
+    public List<Shelf> shelves() {
         return shelves;
     }
 

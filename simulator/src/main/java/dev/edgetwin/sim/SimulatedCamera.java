@@ -236,8 +236,22 @@ public final class SimulatedCamera {
      * As {@link #render(double, long)}, also copying out which object each pixel shows (its id, or
      * -1 for floor, walls, shelves and ceiling).
      */
-    synchronized RenderedFrame render(
-            double simTimeSeconds, long captureTimeNanos, int[] objectIdsOut) {
+    RenderedFrame render(double simTimeSeconds, long captureTimeNanos, int[] objectIdsOut) {
+        return render(
+                simTimeSeconds, scene.egoPoseAt(simTimeSeconds), captureTimeNanos, objectIdsOut);
+    }
+
+    /**
+     * The scene's objects at {@code simTimeSeconds} seen from the ego robot at {@code ego} instead
+     * of the scene's own ego pose: for a robot driven in closed loop (its base decides where it
+     * is). The ground truth's robot-frame positions are relative to {@code ego}.
+     */
+    public RenderedFrame render(double simTimeSeconds, RobotPose ego, long captureTimeNanos) {
+        return render(simTimeSeconds, Objects.requireNonNull(ego, "ego"), captureTimeNanos, null);
+    }
+
+    private synchronized RenderedFrame render(
+            double simTimeSeconds, RobotPose ego, long captureTimeNanos, int[] objectIdsOut) {
         if (objectIdsOut != null && objectIdsOut.length != objectIds.length) {
             throw new IllegalArgumentException(
                     "objectIdsOut must have "
@@ -245,7 +259,6 @@ public final class SimulatedCamera {
                             + " entries, got "
                             + objectIdsOut.length);
         }
-        RobotPose ego = scene.egoPoseAt(simTimeSeconds);
         List<SimObject> objects = scene.objectsAt(simTimeSeconds);
         CameraMount mount = model.mount();
         egoX = ego.x();

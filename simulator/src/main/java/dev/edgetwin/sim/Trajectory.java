@@ -4,7 +4,7 @@ package dev.edgetwin.sim;
  * How a dynamic object moves: a pure function of scene time, so that any instant can be rendered in
  * any order and replayed exactly.
  */
-sealed interface Trajectory permits Trajectory.Parked, Trajectory.Shuttle {
+sealed interface Trajectory permits Trajectory.Parked, Trajectory.Shuttle, Trajectory.Waypoints {
 
     /** Writes {x, y, yaw, vx, vy} at time {@code t} (seconds) into {@code out}. */
     void sample(double t, double[] out);
@@ -67,6 +67,66 @@ sealed interface Trajectory permits Trajectory.Parked, Trajectory.Shuttle {
             out[2] = facesTravel && angle >= Math.PI ? towardsB + Math.PI : towardsB;
             out[3] = dx * ds;
             out[4] = dy * ds;
+        }
+    }
+
+    /**
+     * Straight lines between timed waypoints at constant speed per leg: at the first waypoint
+     * before its time, at the last after its time. Yaw is {@code yaw} throughout, or, when {@code
+     * facesTravel}, the heading of the current leg (of the last leg that moved, once at rest).
+     */
+    record Waypoints(double[] times, double[] xs, double[] ys, double yaw, boolean facesTravel)
+            implements Trajectory {
+
+        @Override
+        public void sample(double t, double[] out) {
+            int n = times.length;
+            double heading = yaw;
+            if (t <= times[0] || n == 1) {
+                int at = t <= times[0] ? 0 : n - 1;
+                out[0] = xs[at];
+                out[1] = ys[at];
+                out[2] = facesTravel ? headingOfLegBefore(at == 0 ? 1 : n - 1) : yaw;
+                out[3] = 0;
+                out[4] = 0;
+                return;
+            }
+            if (t >= times[n - 1]) {
+                out[0] = xs[n - 1];
+                out[1] = ys[n - 1];
+                out[2] = facesTravel ? headingOfLegBefore(n - 1) : yaw;
+                out[3] = 0;
+                out[4] = 0;
+                return;
+            }
+            int leg = 1;
+            while (times[leg] < t) {
+                leg++;
+            }
+            double span = times[leg] - times[leg - 1];
+            double f = (t - times[leg - 1]) / span;
+            double dx = xs[leg] - xs[leg - 1];
+            double dy = ys[leg] - ys[leg - 1];
+            out[0] = xs[leg - 1] + f * dx;
+            out[1] = ys[leg - 1] + f * dy;
+            if (facesTravel) {
+                heading = headingOfLegBefore(leg);
+            }
+            out[2] = heading;
+            out[3] = dx / span;
+            out[4] = dy / span;
+        }
+
+        /** The heading of the last leg ending at or before waypoint {@code i} that moves. */
+        private double headingOfLegBefore(int i) {
+            for (int leg = Math.min(i, xs.length - 1); leg >= 1; leg--) {
+                double dx = xs[leg] - xs[leg - 1];
+                double dy = ys[leg] - ys[leg - 1];
+                if (dx != 0 || dy != 0) {
+                    return StrictMath.atan2(dy, dx);
+                }
+            }
+            return yaw;
         }
     }
 }

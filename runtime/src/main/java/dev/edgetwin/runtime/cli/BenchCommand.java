@@ -37,7 +37,12 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchVisionCommand.class, BenchMqttCommand.class, BenchBridgeCommand.class},
+        subcommands = {
+            BenchVisionCommand.class,
+            BenchMqttCommand.class,
+            BenchBridgeCommand.class,
+            BenchPlannerCommand.class
+        },
         description =
                 "Times the vision pipeline's stages on simulated frames and prints percentiles.")
 final class BenchCommand implements Callable<Integer> {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             KeysCommand.class,
             StatusCommand.class,
-            VisionCommand.class
+            VisionCommand.class,
+            PlannerCommand.class
         })
 public final class Main implements Runnable {
 
