@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgetwin.modelkit.ModelCache;
 import dev.edgetwin.profiles.ModelRole;
+import dev.edgetwin.runtime.Daemon;
+import dev.edgetwin.runtime.SimulatedFeed;
+import dev.edgetwin.runtime.TestDaemons;
 import dev.edgetwin.runtime.TestProfiles;
 import dev.edgetwin.runtime.inference.InferenceEngine;
 import dev.edgetwin.runtime.inference.LoadedModel;
 import dev.edgetwin.runtime.inference.ModelContract;
+import dev.edgetwin.runtime.twin.TwinState;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kill -9 during install and activation: a child JVM installs and activates version 2 over an
  * active version 1 and is SIGKILLed when it reaches each step; the store is then reopened and must
- * hold exactly one complete, verified, active version, which ONNX Runtime loads.
+ * hold exactly one complete, verified, active version, which ONNX Runtime loads; after the last run
+ * of each step a daemon starts on it and serves frames.
  *
  * <p>Runs per step: {@code -Dedgetwin.crashRuns=N} (default 1 in the suite; the issue's 20 with
  * {@code -Dedgetwin.crashRuns=20}, see docs/model-bundles.md).
@@ -97,14 +104,32 @@ class ModelStoreCrashTest {
                                     .toList(),
                             step + ": no temporary pointer left");
                 }
-                try (LoadedModel loaded =
-                        InferenceEngine.instance()
-                                .load(
-                                        active.modelFile(),
-                                        ModelRole.DETECTOR,
-                                        TestProfiles.cpuFp32(),
-                                        ModelContract.detector())) {
-                    assertTrue(loaded.report().model().length() > 0);
+                if (run == runs - 1) {
+                    // The daemon starts on what the store names, and serves frames.
+                    BlockingQueue<TwinState> states = new LinkedBlockingQueue<>();
+                    try (Daemon daemon =
+                            Daemon.start(
+                                    TestDaemons.serving(
+                                            "crash",
+                                            active.modelFile(),
+                                            store.resolveSibling(store.getFileName() + "-daemon")),
+                                    SimulatedFeed.demo(1, 20),
+                                    states::add)) {
+                        TwinState first = states.poll(60, TimeUnit.SECONDS);
+                        assertTrue(first != null, step + ": the daemon serves");
+                        assertEquals(
+                                active.modelFile().getFileName().toString(), first.model().file());
+                    }
+                } else {
+                    try (LoadedModel loaded =
+                            InferenceEngine.instance()
+                                    .load(
+                                            active.modelFile(),
+                                            ModelRole.DETECTOR,
+                                            TestProfiles.cpuFp32(),
+                                            ModelContract.detector())) {
+                        assertTrue(loaded.report().model().length() > 0);
+                    }
                 }
                 outcomes.computeIfAbsent(step, k -> new TreeMap<>())
                         .merge(
