@@ -588,6 +588,14 @@ public final class Daemon implements AutoCloseable {
                 serving.detector().framesWithNonFiniteOutput());
     }
 
+    /**
+     * Where a model store and its deployer report transitions so that the twin publishes them
+     * ({@code model/event} with the JSON codec, through the outbox); any thread, never blocks.
+     */
+    public dev.edgetwin.runtime.bundle.ModelTransition.Listener modelTransitions() {
+        return publisher::offerModelTransition;
+    }
+
     /** This daemon as the host of a {@link dev.edgetwin.runtime.bundle.ModelDeployer}. */
     public dev.edgetwin.runtime.bundle.ModelDeployer.Host deploymentHost() {
         return new dev.edgetwin.runtime.bundle.ModelDeployer.Host() {

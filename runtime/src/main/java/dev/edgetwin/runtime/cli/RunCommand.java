@@ -447,11 +447,13 @@ final class RunCommand implements Callable<Integer> {
             return null;
         }
         try {
+            dev.edgetwin.runtime.bundle.ModelStore store = modelStore.open();
+            store.reportTransitionsTo(daemon.modelTransitions());
             return dev.edgetwin.runtime.admin.AdminServer.start(
                     new java.net.InetSocketAddress(
                             java.net.InetAddress.getLoopbackAddress(), adminPort),
                     daemon,
-                    modelStore.open(),
+                    store,
                     dev.edgetwin.runtime.bundle.ModelDeployer.Probation.defaults());
         } catch (IOException | dev.edgetwin.runtime.bundle.BundleException e) {
             err.printf(

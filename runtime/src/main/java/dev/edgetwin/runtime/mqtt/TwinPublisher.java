@@ -89,6 +89,8 @@ public final class TwinPublisher implements TwinSink {
     private final LatestSlot<TwinState> pending = new LatestSlot<>();
     private final ArrayBlockingQueue<TwinEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
     private final ArrayBlockingQueue<Response> responses = new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ArrayBlockingQueue<dev.edgetwin.runtime.bundle.ModelTransition> transitions =
+            new ArrayBlockingQueue<>(RESPONSE_QUEUE);
     private final CommandListener commandListener;
     private final javax.net.ssl.SSLSocketFactory socketFactory;
     private final AtomicLong commandsReceived = new AtomicLong();
@@ -277,6 +279,20 @@ public final class TwinPublisher implements TwinSink {
         }
     }
 
+    /**
+     * Hands a model transition to the publisher thread; never blocks. A full hand-off drops it and
+     * counts it with the refused events.
+     */
+    @Override
+    public void offerModelTransition(dev.edgetwin.runtime.bundle.ModelTransition transition) {
+        if (running) {
+            if (!transitions.offer(transition)) {
+                eventsRefused.incrementAndGet();
+            }
+            LockSupport.unpark(thread);
+        }
+    }
+
     /** Messages the broker acknowledged (each outbox record counted once). */
     @Override
     public long published() {
@@ -336,6 +352,7 @@ public final class TwinPublisher implements TwinSink {
             try {
                 absorbEvents();
                 absorbResponses();
+                absorbTransitions();
                 if (rebirthRequested) {
                     rebirthRequested = false;
                     rebirth();
@@ -376,7 +393,11 @@ public final class TwinPublisher implements TwinSink {
                 if (!client.isConnected()) {
                     wait = Math.min(wait, Math.max(1, nextAttempt - System.nanoTime()));
                 }
-                if (running && events.isEmpty() && responses.isEmpty() && !rebirthRequested) {
+                if (running
+                        && events.isEmpty()
+                        && responses.isEmpty()
+                        && transitions.isEmpty()
+                        && !rebirthRequested) {
                     LockSupport.parkNanos(this, wait);
                 }
             } catch (InterruptedException e) {
@@ -397,6 +418,20 @@ public final class TwinPublisher implements TwinSink {
                     false,
                     Priority.EVENT,
                     stamp -> TwinJson.encodeEvent(topics.site(), topics.robotId(), e, stamp));
+        }
+    }
+
+    private void absorbTransitions() throws OutboxException {
+        dev.edgetwin.runtime.bundle.ModelTransition t;
+        while ((t = transitions.poll()) != null) {
+            dev.edgetwin.runtime.bundle.ModelTransition transition = t;
+            append(
+                    topics.modelEvent(),
+                    false,
+                    Priority.EVENT,
+                    stamp ->
+                            TwinJson.encodeModelTransition(
+                                    topics.site(), topics.robotId(), transition, stamp));
         }
     }
 

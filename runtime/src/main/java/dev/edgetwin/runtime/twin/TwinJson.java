@@ -26,6 +26,9 @@ public final class TwinJson {
     /** The command response's layout ({@code docs/schemas/command-response-1.schema.json}). */
     public static final String COMMAND_RESPONSE_SCHEMA = "edgetwin/command-response/1";
 
+    /** The {@code schema} of model lifecycle events. */
+    public static final String MODEL_EVENT_SCHEMA = "edgetwin/model-event/1";
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private TwinJson() {}
@@ -198,6 +201,37 @@ public final class TwinJson {
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding the command response failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A model lifecycle transition, for {@code model/event}. */
+    public static byte[] encodeModelTransition(
+            String site,
+            String robotId,
+            dev.edgetwin.runtime.bundle.ModelTransition t,
+            MessageStamp stamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", MODEL_EVENT_SCHEMA);
+            g.writeStringField("site", site);
+            g.writeStringField("robot", robotId);
+            writeStamp(g, stamp);
+            g.writeStringField("type", t.kind().wire());
+            g.writeStringField("name", t.name()); // null: refused before the manifest was read
+            g.writeStringField("version", t.version());
+            if (t.from() != null) {
+                g.writeStringField("from", t.from());
+            }
+            if (t.reason() != null) {
+                g.writeStringField("reason", t.reason());
+            }
+            g.writeStringField("message", t.message());
+            g.writeStringField("time", Instant.ofEpochMilli(t.timeMillis()).toString());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the model event failed", e);
         }
         return out.toByteArray();
     }

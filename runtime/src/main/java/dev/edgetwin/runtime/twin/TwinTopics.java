@@ -27,6 +27,14 @@ public record TwinTopics(String site, String robotId) {
         return ROOT + "/" + site + "/" + robotId + "/twin/event";
     }
 
+    /**
+     * Not retained: the model lifecycle (installed, activated, probation, rolled back, refused),
+     * each delivered at least once.
+     */
+    public String modelEvent() {
+        return ROOT + "/" + site + "/" + robotId + "/model/event";
+    }
+
     /** Retained: online, or offline (also the Last Will). */
     public String status() {
         return ROOT + "/" + site + "/" + robotId + "/status";
