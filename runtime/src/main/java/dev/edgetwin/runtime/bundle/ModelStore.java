@@ -123,6 +123,14 @@ public final class ModelStore {
         transitions = java.util.Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * The store's staging area, where unfinished work lives ({@link #open} deletes what is left
+     * there): installs, and bundles arriving in chunks ({@link BundleTransfer}).
+     */
+    Path stagingArea() throws IOException {
+        return Files.createDirectories(root.resolve(STAGING));
+    }
+
     /** Tells the listener; a listener that throws does not undo what the store did. */
     void report(ModelTransition transition) {
         try {
@@ -632,7 +640,7 @@ public final class ModelStore {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

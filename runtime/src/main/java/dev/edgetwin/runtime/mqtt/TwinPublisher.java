@@ -11,6 +11,7 @@ import dev.edgetwin.runtime.twin.CommandListener;
 import dev.edgetwin.runtime.twin.CommandParser;
 import dev.edgetwin.runtime.twin.CommandVerdict;
 import dev.edgetwin.runtime.twin.MessageStamp;
+import dev.edgetwin.runtime.twin.ModelCommandListener;
 import dev.edgetwin.runtime.twin.RobotCommand;
 import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinJson;
@@ -91,6 +92,9 @@ public final class TwinPublisher implements TwinSink {
     private final ArrayBlockingQueue<Response> responses = new ArrayBlockingQueue<>(RESPONSE_QUEUE);
     private final ArrayBlockingQueue<dev.edgetwin.runtime.bundle.ModelTransition> transitions =
             new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ArrayBlockingQueue<ModelCommandListener.ModelCommandReply> modelReplies =
+            new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ModelCommandListener modelCommandListener;
     private final CommandListener commandListener;
     private final javax.net.ssl.SSLSocketFactory socketFactory;
     private final AtomicLong commandsReceived = new AtomicLong();
@@ -135,6 +139,21 @@ public final class TwinPublisher implements TwinSink {
      */
     public TwinPublisher(PublisherConfig config, CommandListener commandListener)
             throws MqttException, OutboxException, java.io.IOException {
+        this(config, commandListener, ModelCommandListener.UNWIRED);
+    }
+
+    /**
+     * As {@link #TwinPublisher(PublisherConfig, CommandListener)}, also subscribing to the model
+     * command topic ({@link TwinTopics#modelCommand()}) and answering each model command with what
+     * {@code modelCommandListener} replies.
+     */
+    public TwinPublisher(
+            PublisherConfig config,
+            CommandListener commandListener,
+            ModelCommandListener modelCommandListener)
+            throws MqttException, OutboxException, java.io.IOException {
+        this.modelCommandListener =
+                java.util.Objects.requireNonNull(modelCommandListener, "modelCommandListener");
         this.config = config;
         this.socketFactory = config.security().tls() ? config.security().socketFactory() : null;
         this.topics = config.topics();
@@ -173,6 +192,8 @@ public final class TwinPublisher implements TwinSink {
                     public void messageArrived(String topic, MqttMessage message) {
                         if (topic.equals(topics.command())) {
                             onCommand(message.getPayload());
+                        } else if (topic.equals(topics.modelCommand())) {
+                            onModelCommand(message.getPayload());
                         }
                     }
 
@@ -241,6 +262,30 @@ public final class TwinPublisher implements TwinSink {
             Logger.warn(e, "Handling command {} ({}) failed", name, id);
         }
         if (!responses.offer(new Response(id, name, verdict, System.currentTimeMillis()))) {
+            responsesRefused.incrementAndGet();
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /** A model command (Paho's callback thread): handed to the listener. Never throws. */
+    private void onModelCommand(byte[] payload) {
+        commandsReceived.incrementAndGet();
+        try {
+            modelCommandListener.onModelCommand(payload, this::offerModelReply);
+        } catch (RuntimeException e) {
+            Logger.warn(e, "Handling a model command failed");
+            offerModelReply(
+                    ModelCommandListener.ModelCommandReply.of(
+                            null,
+                            null,
+                            CommandVerdict.unavailable(
+                                    "the model command handler failed: "
+                                            + e.getClass().getSimpleName())));
+        }
+    }
+
+    private void offerModelReply(ModelCommandListener.ModelCommandReply reply) {
+        if (!modelReplies.offer(reply)) {
             responsesRefused.incrementAndGet();
         }
         LockSupport.unpark(thread);
@@ -353,6 +398,7 @@ public final class TwinPublisher implements TwinSink {
                 absorbEvents();
                 absorbResponses();
                 absorbTransitions();
+                absorbModelReplies();
                 if (rebirthRequested) {
                     rebirthRequested = false;
                     rebirth();
@@ -397,6 +443,7 @@ public final class TwinPublisher implements TwinSink {
                         && events.isEmpty()
                         && responses.isEmpty()
                         && transitions.isEmpty()
+                        && modelReplies.isEmpty()
                         && !rebirthRequested) {
                     LockSupport.parkNanos(this, wait);
                 }
@@ -418,6 +465,20 @@ public final class TwinPublisher implements TwinSink {
                     false,
                     Priority.EVENT,
                     stamp -> TwinJson.encodeEvent(topics.site(), topics.robotId(), e, stamp));
+        }
+    }
+
+    private void absorbModelReplies() throws OutboxException {
+        ModelCommandListener.ModelCommandReply r;
+        while ((r = modelReplies.poll()) != null) {
+            ModelCommandListener.ModelCommandReply reply = r;
+            append(
+                    topics.modelCommandResponse(),
+                    false,
+                    Priority.EVENT,
+                    stamp ->
+                            TwinJson.encodeModelCommandReply(
+                                    topics.site(), topics.robotId(), reply, stamp));
         }
     }
 
@@ -574,7 +635,8 @@ public final class TwinPublisher implements TwinSink {
         }
         epochUsed = true;
         sessionUp = true;
-        subscribeToCommands();
+        subscribeToCommands(topics.command());
+        subscribeToCommands(topics.modelCommand());
         connects.incrementAndGet();
         inFlight = new AtomicInteger();
         outbox.rewind();
@@ -592,29 +654,28 @@ public final class TwinPublisher implements TwinSink {
      * Subscribes to the command topic; the session is clean, so after every connection. A failure
      * is logged and the twin still publishes.
      */
-    private void subscribeToCommands() {
+    private void subscribeToCommands(String topic) {
         try {
             client.subscribe(
-                    topics.command(),
+                    topic,
                     1,
                     null,
                     new IMqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
-                            Logger.debug("Subscribed to {}", topics.command());
+                            Logger.debug("Subscribed to {}", topic);
                         }
 
                         @Override
                         public void onFailure(IMqttToken token, Throwable cause) {
                             Logger.warn(
                                     "Subscribing to commands on {} failed: {}",
-                                    topics.command(),
+                                    topic,
                                     cause == null ? "?" : cause.getMessage());
                         }
                     });
         } catch (MqttException e) {
-            Logger.warn(
-                    "Subscribing to commands on {} failed: {}", topics.command(), e.getMessage());
+            Logger.warn("Subscribing to commands on {} failed: {}", topic, e.getMessage());
         }
     }
 
