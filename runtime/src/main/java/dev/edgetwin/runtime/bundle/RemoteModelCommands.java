@@ -225,13 +225,17 @@ public final class RemoteModelCommands implements ModelCommandListener, AutoClos
         if (!path.isAbsolute()) {
             throw new Invalid("'path' must be an absolute path on the robot, got '" + path + "'");
         }
-        ModelStore.InstallResult r = store.install(path, flag(root, "allowDowngrade"));
-        return installed(id, "install", r, flag(root, "activate"), null, 0);
+        boolean allowDowngrade = flag(root, "allowDowngrade");
+        boolean activate = flag(root, "activate");
+        ModelStore.InstallResult r = store.install(path, allowDowngrade);
+        return installed(id, "install", r, activate, null, 0);
     }
 
     private ModelCommandReply chunk(String id, JsonNode root) throws Invalid, BundleException {
         String transferId = text(root, "transfer");
         String data = text(root, "data");
+        boolean allowDowngrade = flag(root, "allowDowngrade");
+        boolean activate = flag(root, "activate");
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(data);
