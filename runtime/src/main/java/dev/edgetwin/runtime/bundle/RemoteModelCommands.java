@@ -269,9 +269,8 @@ public final class RemoteModelCommands implements ModelCommandListener, AutoClos
                     System.currentTimeMillis());
         }
         try {
-            ModelStore.InstallResult r = store.install(p.bundle(), flag(root, "allowDowngrade"));
-            return installed(
-                    id, "bundle-chunk", r, flag(root, "activate"), p.transfer(), p.count());
+            ModelStore.InstallResult r = store.install(p.bundle(), allowDowngrade);
+            return installed(id, "bundle-chunk", r, activate, p.transfer(), p.count());
         } catch (BundleException e) {
             return new ModelCommandReply(
                     id,

@@ -165,6 +165,9 @@ class BundleTransferTest {
                 ModelCommandReply r = remote.handle(g.getBytes(StandardCharsets.UTF_8));
                 assertEquals("rejected", r.verdict().status().wire(), g + " -> " + r);
                 assertNotNull(r.code(), g);
+                if (g.contains("\"yes\"")) {
+                    assertEquals("BAD_COMMAND", r.code(), "checked before the install: " + r);
+                }
                 seq++;
                 byte[] payload =
                         TwinJson.encodeModelCommandReply(
