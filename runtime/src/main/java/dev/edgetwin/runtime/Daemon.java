@@ -90,6 +90,7 @@ public final class Daemon implements AutoCloseable {
     private final DaemonConfig config;
     private final List<FrameFeed> feeds;
     private final ServingStages stages;
+    private ModelCommandRelay modelCommands = new ModelCommandRelay();
     private final TwinSink publisher;
     private final EmbeddedBroker broker;
     private final Consumer<TwinState> stateListener;
@@ -196,9 +197,11 @@ public final class Daemon implements AutoCloseable {
                 }
                 opened.add(broker);
             }
-            TwinSink publisher = openPublisher(config, commandListener);
+            ModelCommandRelay modelCommands = new ModelCommandRelay();
+            TwinSink publisher = openPublisher(config, commandListener, modelCommands);
             opened.add(publisher);
             Daemon daemon = new Daemon(config, feeds, stages, publisher, broker, stateListener);
+            daemon.modelCommands = modelCommands;
             opened.add(daemon::stopPipelines);
             for (FrameFeed feed : feeds) {
                 FloorLocator locator =
@@ -241,7 +244,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The twin's publisher for the configured codec, connecting in the background. */
-    private static TwinSink openPublisher(DaemonConfig config, CommandListener commandListener)
+    private static TwinSink openPublisher(
+            DaemonConfig config,
+            CommandListener commandListener,
+            dev.edgetwin.runtime.twin.ModelCommandListener modelCommands)
             throws DaemonException {
         try {
             if (config.twinCodec() == TwinCodec.SPARKPLUG) {
@@ -260,7 +266,8 @@ public final class Daemon implements AutoCloseable {
                                     config.publishRateHz(),
                                     config.stateDir())
                             .withSecurity(config.mqttUri(), config.mqttSecurity()),
-                    commandListener);
+                    commandListener,
+                    modelCommands);
         } catch (MqttException | OutboxException | IOException | IllegalArgumentException e) {
             throw new DaemonException(
                     DaemonException.Code.MQTT_FAILED,
@@ -586,6 +593,35 @@ public final class Daemon implements AutoCloseable {
                 framesProcessed(),
                 framesFailed(),
                 serving.detector().framesWithNonFiniteOutput());
+    }
+
+    /**
+     * Where a model store and its deployer report transitions so that the twin publishes them
+     * ({@code model/event} with the JSON codec, through the outbox); any thread, never blocks.
+     */
+    public dev.edgetwin.runtime.bundle.ModelTransition.Listener modelTransitions() {
+        return publisher::offerModelTransition;
+    }
+
+    /**
+     * From now on, model commands arriving on {@code model/command} (JSON codec) go to {@code
+     * listener}; until this is called they are answered {@code unavailable}. The daemon starts
+     * before its model store's deployer can exist (the deployer needs the daemon), hence a setter.
+     */
+    public void handleModelCommandsWith(dev.edgetwin.runtime.twin.ModelCommandListener listener) {
+        modelCommands.delegate = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Hands model commands to the listener set later ({@link #handleModelCommandsWith}). */
+    private static final class ModelCommandRelay
+            implements dev.edgetwin.runtime.twin.ModelCommandListener {
+        volatile dev.edgetwin.runtime.twin.ModelCommandListener delegate = UNWIRED;
+
+        @Override
+        public void onModelCommand(
+                byte[] payload, java.util.function.Consumer<ModelCommandReply> reply) {
+            delegate.onModelCommand(payload, reply);
+        }
     }
 
     /** This daemon as the host of a {@link dev.edgetwin.runtime.bundle.ModelDeployer}. */

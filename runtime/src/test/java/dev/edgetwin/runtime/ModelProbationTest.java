@@ -50,6 +50,8 @@ class ModelProbationTest {
         // (ModelFirstLoadTest shows that check refusing this very model).
         store.markChecked(NAME, "2.0.0");
         store.activate(NAME, "1.0.0");
+        java.util.List<String> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.reportTransitionsTo(t -> transitions.add(t.toString()));
 
         DaemonConfig config =
                 TestDaemons.serving("probation", store.active(NAME).orElseThrow().modelFile(), dir);
@@ -79,6 +81,15 @@ class ModelProbationTest {
                 servedNow = states.poll(30, TimeUnit.SECONDS).model().file();
             }
             assertEquals(good.getFileName().toString(), servedNow, "1.0.0 serves");
+            // Each verdict is published before the rollback it causes.
+            java.util.List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < trials; i++) {
+                expected.add("activated " + NAME + "@2.0.0");
+                expected.add("probation-failed " + NAME + "@2.0.0 (PROBATION)");
+                expected.add("rolled-back " + NAME + "@1.0.0");
+            }
+            assertEquals(expected, transitions);
+            transitions.clear();
             System.out.printf(
                     "probation: %d of %d NaN-output activations rolled back automatically, the"
                             + " slowest decided after %d ms (window %d ms)%n",
@@ -95,6 +106,12 @@ class ModelProbationTest {
                             .get(60, TimeUnit.SECONDS);
             assertTrue(passed.passed(), passed.toString());
             assertEquals("3.0.0", store.active(NAME).orElseThrow().version());
+            assertEquals(
+                    java.util.List.of(
+                            "installed " + NAME + "@3.0.0",
+                            "activated " + NAME + "@3.0.0",
+                            "probation-passed " + NAME + "@3.0.0"),
+                    transitions);
         }
     }
 

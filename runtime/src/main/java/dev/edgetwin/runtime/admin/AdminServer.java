@@ -71,19 +71,29 @@ public final class AdminServer implements AutoCloseable {
             ModelStore store,
             ModelDeployer.Probation probation)
             throws IOException {
+        return start(
+                bind, daemon, store, new ModelDeployer(store, daemon.deploymentHost()), probation);
+    }
+
+    /**
+     * As {@link #start(InetSocketAddress, Daemon, ModelStore, ModelDeployer.Probation)} with the
+     * daemon's deployer, shared with its other ways in (model commands over MQTT) so that
+     * activations never overlap.
+     */
+    public static AdminServer start(
+            InetSocketAddress bind,
+            Daemon daemon,
+            ModelStore store,
+            ModelDeployer deployer,
+            ModelDeployer.Probation probation)
+            throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(bind, 8);
         } catch (IOException e) {
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage(), e);
         }
-        AdminServer admin =
-                new AdminServer(
-                        http,
-                        daemon,
-                        store,
-                        new ModelDeployer(store, daemon.deploymentHost()),
-                        probation);
+        AdminServer admin = new AdminServer(http, daemon, store, deployer, probation);
         http.createContext("/status", admin::status);
         http.createContext("/models/", admin::models);
         http.setExecutor(

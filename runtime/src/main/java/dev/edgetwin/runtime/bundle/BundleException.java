@@ -47,6 +47,11 @@ public final class BundleException extends Exception {
         NOT_INSTALLED,
         /** ONNX Runtime could not load the model, or it broke the detector contract. */
         MODEL_REJECTED,
+        /**
+         * A bundle sent in chunks was refused: a chunk whose hash or index is wrong, a transfer
+         * over the limits, another transfer in progress, or one whose chunks stopped coming.
+         */
+        BAD_TRANSFER,
         /** A file of the model store could not be read or written. */
         STORE_IO
     }

@@ -95,6 +95,21 @@ public final class ModelDeployer {
     /** Verifies, loads, swaps in and records {@code name@version} as active. */
     public synchronized InstalledModel activate(String name, String version)
             throws BundleException {
+        try {
+            serveCandidate(name, version);
+        } catch (BundleException e) {
+            store.report(
+                    ModelTransition.refused(
+                            ModelTransition.Kind.ACTIVATION_REFUSED, name, version, e));
+            throw e;
+        }
+        // The store reports the activation (or its refusal) itself.
+        InstalledModel active = store.activate(name, version);
+        Logger.info("Deployed {}: serving and recorded as active", active.id());
+        return active;
+    }
+
+    private void serveCandidate(String name, String version) throws BundleException {
         InstalledModel candidate = store.verifyInstalled(name, version);
         if (!"detector".equals(candidate.manifest().role())) {
             throw new BundleException(
@@ -110,20 +125,23 @@ public final class ModelDeployer {
             store.markChecked(name, version);
         }
         swapIn(candidate);
-        InstalledModel active = store.activate(name, version);
-        Logger.info("Deployed {}: serving and recorded as active", active.id());
-        return active;
     }
 
     /** Serves the previously active version again and records it. */
     public synchronized InstalledModel rollback(String name) throws BundleException {
-        Optional<InstalledModel> previous = store.previous(name);
-        if (previous.isEmpty()) {
-            throw new BundleException(
-                    Reason.NOT_INSTALLED, name + " has nothing active before its current version");
+        try {
+            Optional<InstalledModel> previous = store.previous(name);
+            if (previous.isEmpty()) {
+                throw new BundleException(
+                        Reason.NOT_INSTALLED,
+                        name + " has nothing active before its current version");
+            }
+            swapIn(store.verifyInstalled(name, previous.get().version()));
+        } catch (BundleException e) {
+            store.report(
+                    ModelTransition.refused(ModelTransition.Kind.ROLLBACK_REFUSED, name, null, e));
+            throw e;
         }
-        InstalledModel target = store.verifyInstalled(name, previous.get().version());
-        swapIn(target);
         InstalledModel active = store.rollback(name);
         Logger.info("Rolled {} back: {} serves again", name, active.id());
         return active;
@@ -188,6 +206,18 @@ public final class ModelDeployer {
                         frames,
                         bad,
                         elapsed.toMillis());
+                store.report(
+                        ModelTransition.of(
+                                ModelTransition.Kind.PROBATION_PASSED,
+                                model.name(),
+                                model.version(),
+                                null,
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "%d frames, %d bad, in %d ms",
+                                        frames,
+                                        bad,
+                                        elapsed.toMillis())));
                 return new ProbationOutcome(model.id(), true, frames, bad, elapsed, "passed", null);
             }
         }
@@ -196,6 +226,16 @@ public final class ModelDeployer {
     private ProbationOutcome failed(
             InstalledModel model, long frames, long bad, Duration elapsed, String reason) {
         Logger.error("{} failed probation: {}; rolling back", model.id(), reason);
+        // Reported before the rollback, so subscribers see the verdict, then its consequence.
+        store.report(
+                new ModelTransition(
+                        ModelTransition.Kind.PROBATION_FAILED,
+                        model.name(),
+                        model.version(),
+                        null,
+                        "PROBATION",
+                        reason,
+                        System.currentTimeMillis()));
         String back;
         try {
             back = rollback(model.name()).version();

@@ -60,6 +60,7 @@ public final class ModelStore {
     private final BundleLimits limits;
     private final ModelVersion runtimeVersion;
     private final StepListener steps;
+    private volatile ModelTransition.Listener transitions = ModelTransition.Listener.NONE;
 
     private ModelStore(
             Path root,
@@ -115,12 +116,67 @@ public final class ModelStore {
     }
 
     /**
+     * Reports every install, activation and rollback, and every refusal of one, to {@code listener}
+     * from now on (the running daemon publishes them to the twin); replaces the previous listener.
+     */
+    public void reportTransitionsTo(ModelTransition.Listener listener) {
+        transitions = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * The store's staging area, where unfinished work lives ({@link #open} deletes what is left
+     * there): installs, and bundles arriving in chunks ({@link BundleTransfer}).
+     */
+    Path stagingArea() throws IOException {
+        return Files.createDirectories(root.resolve(STAGING));
+    }
+
+    /** Tells the listener; a listener that throws does not undo what the store did. */
+    void report(ModelTransition transition) {
+        try {
+            transitions.onTransition(transition);
+        } catch (RuntimeException e) {
+            Logger.warn(e, "Reporting the model transition {} failed", transition);
+        }
+    }
+
+    /**
      * Verifies a bundle and adds it as a new version (not activated).
      *
      * @param allowDowngrade install even when a newer version of the same name is installed
      * @throws BundleException naming the check that refused it; the store is unchanged
      */
     public InstallResult install(Path bundle, boolean allowDowngrade) throws BundleException {
+        String[] nameAndVersion = new String[2];
+        try {
+            InstallResult result = install(bundle, allowDowngrade, nameAndVersion);
+            if (!result.alreadyInstalled()) {
+                report(
+                        ModelTransition.of(
+                                ModelTransition.Kind.INSTALLED,
+                                result.model().name(),
+                                result.model().version(),
+                                null,
+                                "installed "
+                                        + result.model().id()
+                                        + " from "
+                                        + bundle.getFileName()));
+            }
+            return result;
+        } catch (BundleException e) {
+            report(
+                    ModelTransition.refused(
+                            ModelTransition.Kind.INSTALL_REFUSED,
+                            nameAndVersion[0],
+                            nameAndVersion[1],
+                            e));
+            throw e;
+        }
+    }
+
+    /** {@link #install(Path, boolean)}; fills in the name and version once they are known. */
+    private InstallResult install(Path bundle, boolean allowDowngrade, String[] nameAndVersion)
+            throws BundleException {
         Path staging;
         try {
             Files.createDirectories(root.resolve(STAGING));
@@ -133,6 +189,8 @@ public final class ModelStore {
             VerifiedBundle verified = new BundleReader(limits).read(bundle, staging, trust);
             steps.reached("install.unpacked");
             BundleManifest m = verified.manifest();
+            nameAndVersion[0] = m.name();
+            nameAndVersion[1] = m.version();
             ModelVersion needed = ModelVersion.parse(m.minRuntimeVersion());
             if (needed.compareTo(runtimeVersion) > 0) {
                 throw new BundleException(
@@ -202,6 +260,17 @@ public final class ModelStore {
      * signature: a file changed at rest, or a key no longer trusted, refuses it).
      */
     public InstalledModel activate(String name, String version) throws BundleException {
+        try {
+            return activateAndReport(name, version);
+        } catch (BundleException e) {
+            report(
+                    ModelTransition.refused(
+                            ModelTransition.Kind.ACTIVATION_REFUSED, name, version, e));
+            throw e;
+        }
+    }
+
+    private InstalledModel activateAndReport(String name, String version) throws BundleException {
         InstalledModel model = verifyInstalled(name, version);
         Optional<ActivePointer> current = pointer(name);
         List<String> history = new ArrayList<>();
@@ -219,6 +288,18 @@ public final class ModelStore {
                 name,
                 version,
                 current.map(ActivePointer::version).orElse("none"));
+        String from = current.map(ActivePointer::version).orElse(null);
+        report(
+                ModelTransition.of(
+                        ModelTransition.Kind.ACTIVATED,
+                        name,
+                        version,
+                        from,
+                        name
+                                + "@"
+                                + version
+                                + " is active"
+                                + (from == null ? "" : ", was " + from)));
         return describe(name, version);
     }
 
@@ -228,6 +309,15 @@ public final class ModelStore {
      * @return the version now active
      */
     public InstalledModel rollback(String name) throws BundleException {
+        try {
+            return rollbackAndReport(name);
+        } catch (BundleException e) {
+            report(ModelTransition.refused(ModelTransition.Kind.ROLLBACK_REFUSED, name, null, e));
+            throw e;
+        }
+    }
+
+    private InstalledModel rollbackAndReport(String name) throws BundleException {
         ActivePointer current =
                 pointer(name)
                         .orElseThrow(
@@ -245,6 +335,13 @@ public final class ModelStore {
             writePointer(name, new ActivePointer(previous, trim(history)));
             Logger.info(
                     "model store: rolled {} back from {} to {}", name, current.version(), previous);
+            report(
+                    ModelTransition.of(
+                            ModelTransition.Kind.ROLLED_BACK,
+                            name,
+                            previous,
+                            current.version(),
+                            name + " rolled back from " + current.version() + " to " + previous));
             return describe(name, previous);
         }
         throw new BundleException(
@@ -543,7 +640,7 @@ public final class ModelStore {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

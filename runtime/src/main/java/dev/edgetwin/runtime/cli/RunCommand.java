@@ -347,14 +347,18 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return EXIT_START_FAILED;
         }
-        dev.edgetwin.runtime.admin.AdminServer admin = startAdmin(daemon, err);
+        java.util.List<AutoCloseable> modelServices = startModelServices(daemon, err);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
                                 () -> {
-                                    if (admin != null) {
-                                        admin.close();
+                                    for (int i = modelServices.size() - 1; i >= 0; i--) {
+                                        try {
+                                            modelServices.get(i).close();
+                                        } catch (Exception e) {
+                                            org.tinylog.Logger.warn(e, "Stopping: {}", e);
+                                        }
                                     }
                                     daemon.close();
                                     out.printf(
@@ -441,25 +445,58 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The local admin API; the daemon runs without it (and says so) when it cannot start. */
-    private dev.edgetwin.runtime.admin.AdminServer startAdmin(Daemon daemon, PrintWriter err) {
+    /**
+     * The model store wired to the running daemon: its transitions published to the twin, model
+     * commands over MQTT ({@code model/command}) and the local admin API, sharing one deployer so
+     * that activations never overlap. The daemon runs without them (and says so) when the store
+     * cannot be opened or the admin port is taken.
+     *
+     * @return what to close at shutdown, in the order started
+     */
+    private java.util.List<AutoCloseable> startModelServices(Daemon daemon, PrintWriter err) {
+        java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
+        dev.edgetwin.runtime.bundle.ModelStore store;
+        try {
+            store = modelStore.open();
+        } catch (dev.edgetwin.runtime.bundle.BundleException e) {
+            err.printf(
+                    "edgetwin: no model store (installs, activations, model commands): %s%n",
+                    e.getMessage());
+            err.flush();
+            return started;
+        }
+        store.reportTransitionsTo(daemon.modelTransitions());
+        dev.edgetwin.runtime.bundle.ModelDeployer deployer =
+                new dev.edgetwin.runtime.bundle.ModelDeployer(store, daemon.deploymentHost());
+        dev.edgetwin.runtime.bundle.ModelDeployer.Probation probation =
+                dev.edgetwin.runtime.bundle.ModelDeployer.Probation.defaults();
+        dev.edgetwin.runtime.bundle.RemoteModelCommands remote =
+                new dev.edgetwin.runtime.bundle.RemoteModelCommands(
+                        store,
+                        deployer,
+                        probation,
+                        dev.edgetwin.runtime.bundle.BundleTransfer.Limits.defaults());
+        daemon.handleModelCommandsWith(remote);
+        started.add(remote);
         if (adminPort == 0) {
-            return null;
+            return started;
         }
         try {
-            return dev.edgetwin.runtime.admin.AdminServer.start(
-                    new java.net.InetSocketAddress(
-                            java.net.InetAddress.getLoopbackAddress(), adminPort),
-                    daemon,
-                    modelStore.open(),
-                    dev.edgetwin.runtime.bundle.ModelDeployer.Probation.defaults());
-        } catch (IOException | dev.edgetwin.runtime.bundle.BundleException e) {
+            started.add(
+                    dev.edgetwin.runtime.admin.AdminServer.start(
+                            new java.net.InetSocketAddress(
+                                    java.net.InetAddress.getLoopbackAddress(), adminPort),
+                            daemon,
+                            store,
+                            deployer,
+                            probation));
+        } catch (IOException e) {
             err.printf(
                     "edgetwin: no admin API (edgetwin status, activation on the running daemon): %s;"
                             + " choose another --admin-port%n",
                     e.getMessage());
             err.flush();
-            return null;
         }
+        return started;
     }
 }

@@ -19,6 +19,9 @@ import org.tinylog.Logger;
  * <p>{@link #close()} may be called twice.
  */
 public final class EmbeddedBroker implements AutoCloseable {
+    /** The largest message the embedded broker accepts, bytes. */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
     private final String host;
     private final int port;
     private Server server;
@@ -72,6 +75,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         // mosquitto_sub and other clients connect with an empty client id (MQTT 3.1.1, clean
         // session), which Moquette refuses unless told otherwise.
         props.setProperty(BrokerConstants.ALLOW_ZERO_BYTE_CLIENT_ID_PROPERTY_NAME, "true");
+        // Moquette refuses messages over 8092 bytes by default; a bundle chunk (model commands,
+        // up to 512 KiB as base64) must fit.
+        props.setProperty(
+                BrokerConstants.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(MAX_MESSAGE_BYTES));
         Server server = new Server();
         try {
             server.startServer(new MemoryConfig(props));

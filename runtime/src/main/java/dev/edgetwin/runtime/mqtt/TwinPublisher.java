@@ -11,6 +11,7 @@ import dev.edgetwin.runtime.twin.CommandListener;
 import dev.edgetwin.runtime.twin.CommandParser;
 import dev.edgetwin.runtime.twin.CommandVerdict;
 import dev.edgetwin.runtime.twin.MessageStamp;
+import dev.edgetwin.runtime.twin.ModelCommandListener;
 import dev.edgetwin.runtime.twin.RobotCommand;
 import dev.edgetwin.runtime.twin.TwinEvent;
 import dev.edgetwin.runtime.twin.TwinJson;
@@ -89,6 +90,11 @@ public final class TwinPublisher implements TwinSink {
     private final LatestSlot<TwinState> pending = new LatestSlot<>();
     private final ArrayBlockingQueue<TwinEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
     private final ArrayBlockingQueue<Response> responses = new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ArrayBlockingQueue<dev.edgetwin.runtime.bundle.ModelTransition> transitions =
+            new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ArrayBlockingQueue<ModelCommandListener.ModelCommandReply> modelReplies =
+            new ArrayBlockingQueue<>(RESPONSE_QUEUE);
+    private final ModelCommandListener modelCommandListener;
     private final CommandListener commandListener;
     private final javax.net.ssl.SSLSocketFactory socketFactory;
     private final AtomicLong commandsReceived = new AtomicLong();
@@ -133,6 +139,21 @@ public final class TwinPublisher implements TwinSink {
      */
     public TwinPublisher(PublisherConfig config, CommandListener commandListener)
             throws MqttException, OutboxException, java.io.IOException {
+        this(config, commandListener, ModelCommandListener.UNWIRED);
+    }
+
+    /**
+     * As {@link #TwinPublisher(PublisherConfig, CommandListener)}, also subscribing to the model
+     * command topic ({@link TwinTopics#modelCommand()}) and answering each model command with what
+     * {@code modelCommandListener} replies.
+     */
+    public TwinPublisher(
+            PublisherConfig config,
+            CommandListener commandListener,
+            ModelCommandListener modelCommandListener)
+            throws MqttException, OutboxException, java.io.IOException {
+        this.modelCommandListener =
+                java.util.Objects.requireNonNull(modelCommandListener, "modelCommandListener");
         this.config = config;
         this.socketFactory = config.security().tls() ? config.security().socketFactory() : null;
         this.topics = config.topics();
@@ -171,6 +192,8 @@ public final class TwinPublisher implements TwinSink {
                     public void messageArrived(String topic, MqttMessage message) {
                         if (topic.equals(topics.command())) {
                             onCommand(message.getPayload());
+                        } else if (topic.equals(topics.modelCommand())) {
+                            onModelCommand(message.getPayload());
                         }
                     }
 
@@ -244,6 +267,30 @@ public final class TwinPublisher implements TwinSink {
         LockSupport.unpark(thread);
     }
 
+    /** A model command (Paho's callback thread): handed to the listener. Never throws. */
+    private void onModelCommand(byte[] payload) {
+        commandsReceived.incrementAndGet();
+        try {
+            modelCommandListener.onModelCommand(payload, this::offerModelReply);
+        } catch (RuntimeException e) {
+            Logger.warn(e, "Handling a model command failed");
+            offerModelReply(
+                    ModelCommandListener.ModelCommandReply.of(
+                            null,
+                            null,
+                            CommandVerdict.unavailable(
+                                    "the model command handler failed: "
+                                            + e.getClass().getSimpleName())));
+        }
+    }
+
+    private void offerModelReply(ModelCommandListener.ModelCommandReply reply) {
+        if (!modelReplies.offer(reply)) {
+            responsesRefused.incrementAndGet();
+        }
+        LockSupport.unpark(thread);
+    }
+
     /** Commands received on the command topic, valid or not. */
     public long commandsReceived() {
         return commandsReceived.get();
@@ -271,6 +318,20 @@ public final class TwinPublisher implements TwinSink {
     public void offerEvent(TwinEvent event) {
         if (running) {
             if (!events.offer(event)) {
+                eventsRefused.incrementAndGet();
+            }
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Hands a model transition to the publisher thread; never blocks. A full hand-off drops it and
+     * counts it with the refused events.
+     */
+    @Override
+    public void offerModelTransition(dev.edgetwin.runtime.bundle.ModelTransition transition) {
+        if (running) {
+            if (!transitions.offer(transition)) {
                 eventsRefused.incrementAndGet();
             }
             LockSupport.unpark(thread);
@@ -336,6 +397,8 @@ public final class TwinPublisher implements TwinSink {
             try {
                 absorbEvents();
                 absorbResponses();
+                absorbTransitions();
+                absorbModelReplies();
                 if (rebirthRequested) {
                     rebirthRequested = false;
                     rebirth();
@@ -376,7 +439,12 @@ public final class TwinPublisher implements TwinSink {
                 if (!client.isConnected()) {
                     wait = Math.min(wait, Math.max(1, nextAttempt - System.nanoTime()));
                 }
-                if (running && events.isEmpty() && responses.isEmpty() && !rebirthRequested) {
+                if (running
+                        && events.isEmpty()
+                        && responses.isEmpty()
+                        && transitions.isEmpty()
+                        && modelReplies.isEmpty()
+                        && !rebirthRequested) {
                     LockSupport.parkNanos(this, wait);
                 }
             } catch (InterruptedException e) {
@@ -397,6 +465,34 @@ public final class TwinPublisher implements TwinSink {
                     false,
                     Priority.EVENT,
                     stamp -> TwinJson.encodeEvent(topics.site(), topics.robotId(), e, stamp));
+        }
+    }
+
+    private void absorbModelReplies() throws OutboxException {
+        ModelCommandListener.ModelCommandReply r;
+        while ((r = modelReplies.poll()) != null) {
+            ModelCommandListener.ModelCommandReply reply = r;
+            append(
+                    topics.modelCommandResponse(),
+                    false,
+                    Priority.EVENT,
+                    stamp ->
+                            TwinJson.encodeModelCommandReply(
+                                    topics.site(), topics.robotId(), reply, stamp));
+        }
+    }
+
+    private void absorbTransitions() throws OutboxException {
+        dev.edgetwin.runtime.bundle.ModelTransition t;
+        while ((t = transitions.poll()) != null) {
+            dev.edgetwin.runtime.bundle.ModelTransition transition = t;
+            append(
+                    topics.modelEvent(),
+                    false,
+                    Priority.EVENT,
+                    stamp ->
+                            TwinJson.encodeModelTransition(
+                                    topics.site(), topics.robotId(), transition, stamp));
         }
     }
 
@@ -539,7 +635,8 @@ public final class TwinPublisher implements TwinSink {
         }
         epochUsed = true;
         sessionUp = true;
-        subscribeToCommands();
+        subscribeToCommands(topics.command());
+        subscribeToCommands(topics.modelCommand());
         connects.incrementAndGet();
         inFlight = new AtomicInteger();
         outbox.rewind();
@@ -557,29 +654,28 @@ public final class TwinPublisher implements TwinSink {
      * Subscribes to the command topic; the session is clean, so after every connection. A failure
      * is logged and the twin still publishes.
      */
-    private void subscribeToCommands() {
+    private void subscribeToCommands(String topic) {
         try {
             client.subscribe(
-                    topics.command(),
+                    topic,
                     1,
                     null,
                     new IMqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
-                            Logger.debug("Subscribed to {}", topics.command());
+                            Logger.debug("Subscribed to {}", topic);
                         }
 
                         @Override
                         public void onFailure(IMqttToken token, Throwable cause) {
                             Logger.warn(
                                     "Subscribing to commands on {} failed: {}",
-                                    topics.command(),
+                                    topic,
                                     cause == null ? "?" : cause.getMessage());
                         }
                     });
         } catch (MqttException e) {
-            Logger.warn(
-                    "Subscribing to commands on {} failed: {}", topics.command(), e.getMessage());
+            Logger.warn("Subscribing to commands on {} failed: {}", topic, e.getMessage());
         }
     }
 

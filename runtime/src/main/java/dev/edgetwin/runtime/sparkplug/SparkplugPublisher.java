@@ -123,6 +123,16 @@ public final class SparkplugPublisher implements TwinSink {
         eventsIgnored.incrementAndGet();
     }
 
+    /**
+     * Logs the transition and does not publish it: Sparkplug B has no message for it here (the
+     * serving model's version is in the twin device's {@code model/} metrics). The JSON codec
+     * publishes it on {@code model/event}.
+     */
+    @Override
+    public void offerModelTransition(dev.edgetwin.runtime.bundle.ModelTransition transition) {
+        Logger.info("Model transition (not published with Sparkplug B): {}", transition);
+    }
+
     /** Events offered and ignored (see {@link #offerEvent}). */
     public long eventsIgnored() {
         return eventsIgnored.get();

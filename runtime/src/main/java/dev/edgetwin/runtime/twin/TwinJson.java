@@ -26,6 +26,12 @@ public final class TwinJson {
     /** The command response's layout ({@code docs/schemas/command-response-1.schema.json}). */
     public static final String COMMAND_RESPONSE_SCHEMA = "edgetwin/command-response/1";
 
+    /** The {@code schema} of answers to model commands. */
+    public static final String MODEL_COMMAND_RESPONSE_SCHEMA = "edgetwin/model-command-response/1";
+
+    /** The {@code schema} of model lifecycle events. */
+    public static final String MODEL_EVENT_SCHEMA = "edgetwin/model-event/1";
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private TwinJson() {}
@@ -198,6 +204,77 @@ public final class TwinJson {
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("encoding the command response failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A model lifecycle transition, for {@code model/event}. */
+    public static byte[] encodeModelTransition(
+            String site,
+            String robotId,
+            dev.edgetwin.runtime.bundle.ModelTransition t,
+            MessageStamp stamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", MODEL_EVENT_SCHEMA);
+            g.writeStringField("site", site);
+            g.writeStringField("robot", robotId);
+            writeStamp(g, stamp);
+            g.writeStringField("type", t.kind().wire());
+            g.writeStringField("name", t.name()); // null: refused before the manifest was read
+            g.writeStringField("version", t.version());
+            if (t.from() != null) {
+                g.writeStringField("from", t.from());
+            }
+            if (t.reason() != null) {
+                g.writeStringField("reason", t.reason());
+            }
+            g.writeStringField("message", t.message());
+            g.writeStringField("time", Instant.ofEpochMilli(t.timeMillis()).toString());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the model event failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The answer to a model command, for {@code model/command/response}. */
+    public static byte[] encodeModelCommandReply(
+            String site,
+            String robotId,
+            ModelCommandListener.ModelCommandReply r,
+            MessageStamp stamp) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", MODEL_COMMAND_RESPONSE_SCHEMA);
+            g.writeStringField("site", site);
+            g.writeStringField("robot", robotId);
+            writeStamp(g, stamp);
+            g.writeStringField("id", r.id());
+            g.writeStringField("command", r.command());
+            g.writeStringField("status", r.verdict().status().wire());
+            if (r.verdict().reason() != null) {
+                g.writeStringField("error", r.verdict().reason());
+            }
+            if (r.code() != null) {
+                g.writeStringField("reason", r.code());
+            }
+            if (r.transfer() != null) {
+                g.writeObjectFieldStart("transfer");
+                g.writeStringField("id", r.transfer());
+                g.writeNumberField("received", r.received());
+                g.writeNumberField("count", r.count());
+                g.writeEndObject();
+            }
+            if (r.model() != null) {
+                g.writeStringField("model", r.model());
+            }
+            g.writeStringField("time", Instant.ofEpochMilli(r.timeMillis()).toString());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the model command reply failed", e);
         }
         return out.toByteArray();
     }

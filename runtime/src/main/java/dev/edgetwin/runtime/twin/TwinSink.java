@@ -1,5 +1,7 @@
 package dev.edgetwin.runtime.twin;
 
+import dev.edgetwin.runtime.bundle.ModelTransition;
+
 /**
  * Where the daemon sends the twin, whatever the codec: {@code mqtt.TwinPublisher} (JSON, the topics
  * of docs/twin-protocol.md, through the durable outbox) or {@code sparkplug.SparkplugPublisher}
@@ -15,6 +17,11 @@ public interface TwinSink extends AutoCloseable {
 
     /** Hands an event over; each is sent or counted as dropped, never coalesced. */
     void offerEvent(TwinEvent event);
+
+    /**
+     * Hands a model lifecycle transition over; each is sent or counted as dropped, like an event.
+     */
+    void offerModelTransition(ModelTransition transition);
 
     /** Messages sent (JSON: acknowledged by the broker; Sparkplug: handed to the client). */
     long published();

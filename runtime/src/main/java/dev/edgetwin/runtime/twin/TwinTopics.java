@@ -27,6 +27,28 @@ public record TwinTopics(String site, String robotId) {
         return ROOT + "/" + site + "/" + robotId + "/twin/event";
     }
 
+    /**
+     * Not retained: the model lifecycle (installed, activated, probation, rolled back, refused),
+     * each delivered at least once.
+     */
+    public String modelEvent() {
+        return ROOT + "/" + site + "/" + robotId + "/model/event";
+    }
+
+    /**
+     * Model commands to the robot (install, bundle-chunk, activate, rollback); it subscribes. Apart
+     * from {@link #command()} so that a broker's ACLs can tell who may deploy models from who may
+     * drive, and so that the driving commands keep their small size bound.
+     */
+    public String modelCommand() {
+        return ROOT + "/" + site + "/" + robotId + "/model/command";
+    }
+
+    /** Not retained: the robot's answer to each model command, valid or not. */
+    public String modelCommandResponse() {
+        return ROOT + "/" + site + "/" + robotId + "/model/command/response";
+    }
+
     /** Retained: online, or offline (also the Last Will). */
     public String status() {
         return ROOT + "/" + site + "/" + robotId + "/status";

@@ -134,6 +134,18 @@ public final class TestBundles {
         }
     }
 
+    /** A bundle as {@link #signed} writes it, without its {@code manifest.sig}. */
+    public static Path unsigned(Path out, String name, String version, Path model)
+            throws IOException {
+        String file = model.getFileName().toString();
+        BundleManifest m = manifest(name, version, Map.of(file, model));
+        byte[] modelBytes = Files.readAllBytes(model);
+        return rawTar(
+                out,
+                false,
+                w -> w.file("manifest.json", m.toJson()).file("files/" + file, modelBytes));
+    }
+
     public static byte[] sign(BundleManifest m, KeyPair key) {
         return BundleSignature.sign(m.toJson(), key.getPrivate(), key.getPublic()).toJson();
     }

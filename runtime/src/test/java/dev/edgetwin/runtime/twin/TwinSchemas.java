@@ -23,7 +23,10 @@ public enum TwinSchemas {
     STATUS("status-1.schema.json"),
     EVENT("twin-event-2.schema.json"),
     COMMAND("command-1.schema.json"),
-    COMMAND_RESPONSE("command-response-1.schema.json");
+    COMMAND_RESPONSE("command-response-1.schema.json"),
+    MODEL_EVENT("model-event-1.schema.json"),
+    MODEL_COMMAND("model-command-1.schema.json"),
+    MODEL_COMMAND_RESPONSE("model-command-response-1.schema.json");
 
     /** Where the schemas live, from the runtime module's directory (Maven runs tests there). */
     static final Path DIRECTORY = Path.of("../docs/schemas");
