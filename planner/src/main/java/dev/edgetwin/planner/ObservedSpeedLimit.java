@@ -79,7 +79,8 @@ final class ObservedSpeedLimit {
                         || !space.observed(cx + r * 0.7071 * (ux - uy), cy + r * 0.7071 * (uy + ux))
                         || !space.observed(
                                 cx + r * 0.7071 * (ux + uy), cy + r * 0.7071 * (uy - ux))) {
-                    return s;
+                    // The edge lies somewhere after the last step that passed.
+                    return s - STEP;
                 }
             }
             x += (cmd.vx() * c - cmd.vy() * sn) * dt;
