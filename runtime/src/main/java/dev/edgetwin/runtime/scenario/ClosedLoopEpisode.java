@@ -215,9 +215,14 @@ final class ClosedLoopEpisode {
                     }
                     SequenceEvaluation.Observation seen = observer.observe(frame, locator);
                     List<FloorObservation> placed = new ArrayList<>(seen.placed().size());
+                    List<Detection> unplaced = new ArrayList<>(seen.detections());
                     for (FloorObservation o : seen.placed()) {
-                        footPlacement(o, camera.cameraModel(), truth, imageHeight)
-                                .ifPresent(placed::add);
+                        Optional<FloorObservation> at =
+                                footPlacement(o, camera.cameraModel(), truth, imageHeight);
+                        if (at.isPresent()) {
+                            placed.add(at.get());
+                            unplaced.remove(o.detection());
+                        }
                     }
                     List<dev.edgetwin.vision.track.Track> tracks =
                             tracking.update(
@@ -225,7 +230,7 @@ final class ClosedLoopEpisode {
                                     new FloorTracking.CameraObservations(
                                             CAMERA_ID, camera.cameraModel(), truth, placed));
                     pending = obstacles.update(tracks, truth, clock.nanoTime());
-                    observedFloor.frame(truth);
+                    observedFloor.frame(truth, unplaced);
                     pendingObserved = observedFloor.snapshot();
                     pendingNanos = clock.nanoTime();
                     pendingAt = ms + settings.perceptionLatencyMillis();
