@@ -120,9 +120,12 @@ final class ObservedFloor {
         double u = uv[0];
         double v = uv[1];
         for (Detection d : unplaced) {
+            // The box's lower half: the floor the unplaced objects stand on. Its upper half
+            // shows the floor behind them (which they hide; occlusion is not modelled), and
+            // counting that out stalled a robot passing a tracked box cut by the image's side.
             if (u >= d.x1() - UNPLACED_MARGIN
                     && u <= d.x2() + UNPLACED_MARGIN
-                    && v >= d.y1() - UNPLACED_MARGIN
+                    && v >= (d.y1() + d.y2()) / 2
                     && v <= d.y2() + UNPLACED_MARGIN) {
                 return true;
             }
