@@ -32,6 +32,11 @@ final class ObservedFloor {
     static final double RANGE = 6.0;
     static final double START_RADIUS = 2.5;
 
+    /**
+     * The class of the objects that stand where they are until moved: only they count out floor.
+     */
+    static final String STANDING_LABEL = "box";
+
     /** How far around an unplaced detection's box its floor counts as unobserved, pixels. */
     static final double UNPLACED_MARGIN = 8;
 
@@ -120,6 +125,11 @@ final class ObservedFloor {
         double u = uv[0];
         double v = uv[1];
         for (Detection d : unplaced) {
+            if (!STANDING_LABEL.equals(d.label())) {
+                // People and robots move on: the floor one stood on is clear later, and the
+                // camera may never see it again (a person passing close by stalled the robot).
+                continue;
+            }
             // The box's lower half: the floor the unplaced objects stand on. Its upper half
             // shows the floor behind them (which they hide; occlusion is not modelled), and
             // counting that out stalled a robot passing a tracked box cut by the image's side.
