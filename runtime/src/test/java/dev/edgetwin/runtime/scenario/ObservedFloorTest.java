@@ -53,4 +53,15 @@ class ObservedFloorTest {
         assertFalse(seen.observed(8.0, 9.0), "behind the unplaced detection");
         assertTrue(seen.observed(8.0, 8.0), "right of it, where the image shows bare floor");
     }
+
+    /** person-approaches: a person passing close by left floor the camera never saw again. */
+    @Test
+    void anUnplacedPersonLeavesTheFloorObserved() {
+        ObservedFloor floor = floor();
+        Detection person = new Detection(1, "person", 0.9f, 0, 100, 440, 344);
+        for (int i = 0; i < ObservedFloor.FRAMES_TO_OBSERVE; i++) {
+            floor.frame(start, List.of(person));
+        }
+        assertTrue(floor.snapshot().observed(8.0, 9.0));
+    }
 }
