@@ -22,6 +22,7 @@ public final class Planner implements AutoCloseable {
     private final RoutePlanner routes;
     private final MppiOptimizer optimizer;
     private final SafetyLayer safety;
+    private final ObservedSpeedLimit observedLimit;
     private Route route;
     private Pose goal;
     private boolean closed;
@@ -61,6 +62,7 @@ public final class Planner implements AutoCloseable {
                         config.obstacles(),
                         learnedCritic);
         this.safety = new SafetyLayer(map, robot, config.safety());
+        this.observedLimit = new ObservedSpeedLimit(robot);
     }
 
     public StaticMap map() {
@@ -140,8 +142,21 @@ public final class Planner implements AutoCloseable {
         }
         optimizer.setRoute(route);
         PlanSummary plan = optimizer.optimize(state, world, now);
-        SafetyVerdict verdict = safety.check(plan.command(), state, world, now);
-        String reason = verdict.stopped() ? "safety: " + verdict.reason() : plan.reason();
+        // Before the safety layer, which checks the command that will actually be sent.
+        ObservedSpeedLimit.Limited limited =
+                observedLimit.limit(plan.command(), pose, world.observed());
+        SafetyVerdict verdict = safety.check(limited.command(), state, world, now);
+        String reason =
+                verdict.stopped()
+                        ? "safety: " + verdict.reason()
+                        : limited.limited()
+                                ? String.format(
+                                        "%s; speed limited to %.2f m/s: unobserved floor %.2f m"
+                                                + " ahead",
+                                        plan.reason(),
+                                        Math.hypot(limited.command().vx(), limited.command().vy()),
+                                        limited.freeDistance())
+                                : plan.reason();
         return new CycleResult(
                 verdict.command(), Optional.of(plan), verdict, Optional.of(route), reason);
     }

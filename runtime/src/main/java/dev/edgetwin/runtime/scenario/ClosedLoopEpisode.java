@@ -6,6 +6,7 @@ import dev.edgetwin.bridge.InMemoryTransport;
 import dev.edgetwin.bridge.ManualClock;
 import dev.edgetwin.bridge.Message;
 import dev.edgetwin.planner.CycleResult;
+import dev.edgetwin.planner.ObservedSpace;
 import dev.edgetwin.planner.Planner;
 import dev.edgetwin.planner.Pose;
 import dev.edgetwin.planner.RobotConfig;
@@ -164,6 +165,12 @@ final class ClosedLoopEpisode {
                 new FloorLocator(camera.cameraModel(), ObjectClass.footprintRadiiByLabel());
         FloorTracking tracking = FloorTracking.withDefaults();
         PlannerObstacles obstacles = new PlannerObstacles(camera.cameraModel());
+        ObservedFloor observedFloor =
+                new ObservedFloor(
+                        camera.cameraModel(),
+                        FactoryScene.hallLength(),
+                        FactoryScene.hallWidth(),
+                        setup.start());
         int imageHeight = camera.cameraModel().intrinsics().height();
         RobotConfig robot = settings.robot();
         RobotPose start = setup.start();
@@ -185,8 +192,10 @@ final class ClosedLoopEpisode {
             int tick = LoopSettings.TICK_MILLIS;
             int limitMillis = (int) Math.round(limitSeconds * 1000);
             int controlOffset = settings.perceptionLatencyMillis() % settings.controlPeriodMillis();
-            WorldSnapshot snapshot = new WorldSnapshot(clock.nanoTime(), List.of());
+            WorldSnapshot snapshot =
+                    new WorldSnapshot(clock.nanoTime(), List.of(), observedFloor.snapshot());
             List<Track> pending = null;
+            ObservedSpace pendingObserved = null;
             long pendingNanos = 0;
             int pendingAt = -1;
             int blockedSince = -1;
@@ -206,9 +215,14 @@ final class ClosedLoopEpisode {
                     }
                     SequenceEvaluation.Observation seen = observer.observe(frame, locator);
                     List<FloorObservation> placed = new ArrayList<>(seen.placed().size());
+                    List<Detection> unplaced = new ArrayList<>(seen.detections());
                     for (FloorObservation o : seen.placed()) {
-                        footPlacement(o, camera.cameraModel(), truth, imageHeight)
-                                .ifPresent(placed::add);
+                        Optional<FloorObservation> at =
+                                footPlacement(o, camera.cameraModel(), truth, imageHeight);
+                        if (at.isPresent()) {
+                            placed.add(at.get());
+                            unplaced.remove(o.detection());
+                        }
                     }
                     List<dev.edgetwin.vision.track.Track> tracks =
                             tracking.update(
@@ -216,11 +230,13 @@ final class ClosedLoopEpisode {
                                     new FloorTracking.CameraObservations(
                                             CAMERA_ID, camera.cameraModel(), truth, placed));
                     pending = obstacles.update(tracks, truth, clock.nanoTime());
+                    observedFloor.frame(truth, unplaced);
+                    pendingObserved = observedFloor.snapshot();
                     pendingNanos = clock.nanoTime();
                     pendingAt = ms + settings.perceptionLatencyMillis();
                 }
                 if (pending != null && ms == pendingAt) {
-                    snapshot = new WorldSnapshot(pendingNanos, pending);
+                    snapshot = new WorldSnapshot(pendingNanos, pending, pendingObserved);
                     pending = null;
                 }
                 if (ms % settings.controlPeriodMillis() == controlOffset) {
