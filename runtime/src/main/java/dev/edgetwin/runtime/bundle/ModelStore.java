@@ -128,7 +128,10 @@ public final class ModelStore {
      * there): installs, and bundles arriving in chunks ({@link BundleTransfer}).
      */
     Path stagingArea() throws IOException {
-        return Files.createDirectories(root.resolve(STAGING));
+        // One folder per process: a CLI opening the store while the daemon installs must not
+        // sweep the daemon's work, only that of processes that are gone.
+        return Files.createDirectories(
+                root.resolve(STAGING).resolve(Long.toString(ProcessHandle.current().pid())));
     }
 
     /** Tells the listener; a listener that throws does not undo what the store did. */
@@ -179,8 +182,7 @@ public final class ModelStore {
             throws BundleException {
         Path staging;
         try {
-            Files.createDirectories(root.resolve(STAGING));
-            staging = Files.createTempDirectory(root.resolve(STAGING), "install-");
+            staging = Files.createTempDirectory(stagingArea(), "install-");
         } catch (IOException e) {
             throw io("cannot create a staging folder in " + root, e);
         }
@@ -592,7 +594,22 @@ public final class ModelStore {
     }
 
     private void recover() throws IOException {
-        deleteTree(root.resolve(STAGING));
+        Path staging = root.resolve(STAGING);
+        if (Files.isDirectory(staging)) {
+            try (DirectoryStream<Path> owners = Files.newDirectoryStream(staging)) {
+                for (Path owner : owners) {
+                    String name = owner.getFileName().toString();
+                    boolean alive =
+                            name.matches("[0-9]{1,18}")
+                                    && ProcessHandle.of(Long.parseLong(name))
+                                            .map(ProcessHandle::isAlive)
+                                            .orElse(false);
+                    if (!alive) {
+                        deleteTree(owner);
+                    }
+                }
+            }
+        }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
             for (Path d : dirs) {
                 if (!Files.isDirectory(d) || d.getFileName().toString().startsWith(".")) {

@@ -94,7 +94,10 @@ class ModelStoreCrashTest {
                     reopened.verifyInstalled(m.name(), m.version()); // every version complete
                     versions.add(m.version());
                 }
-                assertTrue(!Files.exists(store.resolve(".staging")), step + ": staging swept");
+                assertTrue(
+                        !Files.exists(
+                                store.resolve(".staging").resolve(Long.toString(child.pid()))),
+                        step + ": the killed process's staging swept");
                 try (Stream<Path> leftovers = Files.list(store.resolve("det"))) {
                     assertEquals(
                             List.of(),
