@@ -418,8 +418,9 @@ final class RunCommand implements Callable<Integer> {
             return null;
         }
         try {
+            dev.edgetwin.runtime.bundle.ModelStore store = options.open();
             java.util.List<dev.edgetwin.runtime.bundle.InstalledModel> active =
-                    options.open().activeByRole("detector");
+                    store.activeByRole("detector");
             if (active.isEmpty()) {
                 return null;
             }
@@ -431,7 +432,7 @@ final class RunCommand implements Callable<Integer> {
                         active.get(0).id());
             }
             dev.edgetwin.runtime.bundle.InstalledModel chosen = active.get(0);
-            options.open().verifyInstalled(chosen.name(), chosen.version());
+            store.verifyInstalled(chosen.name(), chosen.version());
             Logger.info(
                     "Serving {} from the model store {}", chosen.id(), options.storeDirectory());
             return chosen.modelFile();
